@@ -8,6 +8,7 @@ import { Finding } from './finding';
 import { PbFieldEntry, PbMessageNode, PbNode, PbScalarNode } from './pbtxt-ast';
 import { PbtxtSyntaxError, PbtxtTokenizer, Position, Token } from './pbtxt-tokenizer';
 import { FieldDescriptor, MessageDescriptor, ProtoSchema } from './proto-schema';
+import { toConfigType } from './data-types';
 import { didYouMean } from './suggest';
 
 /** A finding of the parser; the caller adds the file. */
@@ -430,7 +431,11 @@ class TextFormatParser {
     if (token.kind === 'identifier') {
       const number = type.byName.get(token.text);
       if (number === undefined) {
-        const hint = didYouMean(token.text, type.byName.keys());
+        const alias = type.fullName === 'inference.DataType' ? toConfigType(token.text) : undefined;
+        const hint =
+          alias !== undefined
+            ? ` Did you mean "${alias}"?`
+            : didYouMean(token.text, type.byName.keys());
         throw new FieldValueError(
           `Unknown enumeration value of "${token.text}" for field "${field.name}".${hint}`,
           pos,
