@@ -10,7 +10,10 @@ const MAX_SUMMARY = 300;
 /** Reads MLflow's `{error_code, message}`, Triton's `{error}`, or summarises text and HTML. */
 export function readErrorBody(contentType: string | undefined, text: string): ErrorBody {
   const trimmed = text.trim();
-  const isHtml = /html/i.test(contentType ?? '') || /^<(!doctype|html)/i.test(trimmed);
+  // MLflow labels plain sentences text/html (401, 403): only markup counts as a page.
+  const isHtml =
+    /^<(!doctype|html|head|title|body)/i.test(trimmed) ||
+    (/html/i.test(contentType ?? '') && /<\/?[a-z][^>]*>/i.test(trimmed));
   if (!isHtml && trimmed.startsWith('{')) {
     try {
       const body = JSON.parse(trimmed) as Record<string, unknown>;
