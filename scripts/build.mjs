@@ -69,7 +69,8 @@ const [major, minor] = manifest.version.split('.');
 manifest.version = `${major}.${minor}.${patch}`;
 fs.writeFileSync(path.join(dist, 'vss-extension.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 for (const file of ['README.md', 'LICENSE']) {
-  if (fs.existsSync(path.join(root, file))) fs.copyFileSync(path.join(root, file), path.join(dist, file));
+  if (fs.existsSync(path.join(root, file)))
+    fs.copyFileSync(path.join(root, file), path.join(dist, file));
 }
 fs.cpSync(path.join(root, 'images'), path.join(dist, 'images'), { recursive: true });
 

@@ -105,7 +105,7 @@ export function hintForStatus(
     );
   }
   if (status === 405 && bodyIsHtml) {
-    return `The server does not accept this method here: check that the URL points at ${serverName}`;
+    return `The server refuses this method here: check that the URL points at ${serverName}`;
   }
   if (status === 503 && serverMessage && /artifact/i.test(serverMessage)) {
     return (

@@ -82,7 +82,7 @@ export class HttpTransport {
     for (const [key, value] of Object.entries(query ?? {})) {
       if (value === undefined) continue;
       if (Array.isArray(value)) for (const item of value) params.append(key, String(item));
-      else params.append(key, String(value as string | number | boolean));
+      else params.append(key, String(value));
     }
     const search = params.toString();
     if (!search) return absolute;
@@ -204,7 +204,7 @@ async function readResponse<T>(
   response: AxiosResponse<unknown>,
   wanted: NonNullable<HttpRequest['responseType']>,
 ): Promise<AttemptOutcome<T>> {
-  const headers = flattenHeaders(response.headers as Record<string, unknown>);
+  const headers = flattenHeaders(response.headers);
   const contentType = headers['content-type'];
   if (isErrorStatus(response.status)) {
     const raw =
@@ -265,7 +265,10 @@ function flattenHeaders(headers: Record<string, unknown>): Record<string, string
   const flat: Record<string, string | undefined> = {};
   for (const [key, value] of Object.entries(headers)) {
     if (value === undefined || value === null) continue;
-    flat[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+    if (Array.isArray(value)) flat[key.toLowerCase()] = value.join(', ');
+    else if (typeof value === 'string' || typeof value === 'number') {
+      flat[key.toLowerCase()] = String(value);
+    }
   }
   return flat;
 }

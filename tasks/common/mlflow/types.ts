@@ -118,7 +118,8 @@ export function tagValue(tags: readonly KeyValue[] | undefined, key: string): st
   const found = tags?.find((tag) => tag.key === key);
   if (!found) return undefined;
   const value: unknown = found.value;
-  return value === undefined || value === null ? undefined : String(value as string | number);
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
 }
 
 /** Reads an int64 field that protobuf JSON may write as a number or a string. */

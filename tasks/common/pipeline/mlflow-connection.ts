@@ -131,7 +131,7 @@ function fromEnvironment(): BaseConnection {
   return { trackingUri, auth, tls, s3, origin };
 }
 
-/** S3 trusts AWS_CA_BUNDLE when set, else the tracking server's CA; MLFLOW_S3_IGNORE_TLS opts out. */
+/** S3 trusts AWS_CA_BUNDLE when set, else the tracking server's CA; MLFLOW_S3_IGNORE_TLS skips. */
 function s3Tls(tracking: TlsSettings): TlsSettings {
   const bundle = env('AWS_CA_BUNDLE');
   const insecure = /^true$/i.test(env('MLFLOW_S3_IGNORE_TLS') ?? '') || tracking.insecure === true;

@@ -58,7 +58,7 @@ describe('HttpTransport: error messages name the request and the fix', () => {
     assert.match(error.message, /cannot resolve the host name "mlflow\.invalid"/);
   });
 
-  it('an untrusted certificate asks for the CA certificate; with it the call succeeds', async () => {
+  it('an untrusted certificate asks for the CA certificate, which then works', async () => {
     const certificate = selfSignedCertificate();
     const server = await startScriptedServer([{ status: 200, body: '{"ok":true}' }], certificate);
     try {
