@@ -58,7 +58,7 @@ const ALIASES: Readonly<Record<string, string>> = {
   BOOLEAN: 'BOOL',
 };
 
-/** Normalises any spelling (`TYPE_FP32`, `FP32`, `float32`, `TYPE_STRING`, `BYTES`) to the wire name. */
+/** Normalises any spelling (`TYPE_FP32`, `FP32`, `float32`, `BYTES`) to the wire name. */
 export function toWireType(name: string): string | undefined {
   const upper = name.toUpperCase().replace(/^TYPE_/, '');
   const fromConfig = CONFIG_TO_WIRE[`TYPE_${upper}`];

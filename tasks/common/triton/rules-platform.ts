@@ -156,7 +156,8 @@ export function checkBatchSizeAndVersions(ctx: RuleContext): void {
       'error',
       'config.max-batch-size',
       positionOf(config, 'max_batch_size'),
-      `'max_batch_size' must be a non-negative value for ${modelLabel(ctx)} (got ${maxBatch.value}).`,
+      `'max_batch_size' must be a non-negative value for ${modelLabel(ctx)} ` +
+        `(got ${maxBatch.value}).`,
       'Use 0 for a model without a batch dimension, or the largest batch it accepts.',
     );
   }
