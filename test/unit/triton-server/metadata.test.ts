@@ -80,7 +80,7 @@ describe('Triton test server: health, metadata and config', () => {
     assert.equal(current.status, 200);
   });
 
-  it('returns the completed config as Triton JSON: proto names, numeric dims, defaults', async () => {
+  it('returns the completed config as Triton JSON: proto names, numbers, defaults', async () => {
     const result = await call(`${server.url}/v2/models/add_sub/config`, 'GET');
     assert.equal(result.status, 200);
     const config = json<Record<string, unknown>>(result);
