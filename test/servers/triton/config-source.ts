@@ -1,9 +1,15 @@
 /**
  * Turns the two ways a configuration reaches Triton - config.pbtxt text in the repository and
  * the JSON `config` parameter of a load request - into one JSON object with ModelConfig's
- * proto field names, before completion and checks.
+ * proto field names, before completion and checks. The text is read with the project's
+ * schema-driven parser, so a config Triton cannot parse fails here too.
  */
-import { PbtxtMessage, PbtxtValue, readPbtxt } from './pbtxt-reader';
+import { PbMessageNode, PbNode } from '../../../tasks/common/triton/pbtxt-ast';
+import { parsePbtxt } from '../../../tasks/common/triton/pbtxt-parser';
+import {
+  MODEL_CONFIG_SCHEMA,
+  MODEL_CONFIG_TYPE,
+} from '../../../tasks/common/triton/model-config-schema';
 
 /** A JSON value. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
@@ -13,43 +19,7 @@ export interface JsonObject {
   [key: string]: JsonValue;
 }
 
-// ModelConfig fields (at any depth) that are repeated in model_config.proto.
-const REPEATED_FIELDS = new Set([
-  'input',
-  'output',
-  'dims',
-  'shape',
-  'instance_group',
-  'gpus',
-  'profile',
-  'secondary_devices',
-  'batch_input',
-  'batch_output',
-  'target_name',
-  'source_input',
-  'preferred_batch_size',
-  'versions',
-  'model_warmup',
-  'op_library_filename',
-  'agents',
-  'control_input',
-  'control',
-  'state',
-  'initial_state',
-  'int32_false_true',
-  'fp32_false_true',
-  'bool_false_true',
-  'step',
-  'gpu_execution_accelerator',
-  'cpu_execution_accelerator',
-  'graph_spec',
-  'dim',
-  'resources',
-  'metric_control',
-  'buckets',
-]);
-
-// Map fields, written in text format as repeated { key: ... value: ... } entries.
+// Map fields of ModelConfig, whose JSON keys are not field names.
 const MAP_FIELDS = new Set([
   'parameters',
   'cc_model_filenames',
@@ -60,45 +30,46 @@ const MAP_FIELDS = new Set([
   'inputs',
 ]);
 
-function isMessage(value: PbtxtValue): value is PbtxtMessage {
-  return typeof value === 'object';
+function nodeToJson(node: PbNode): JsonValue {
+  return node.kind === 'scalar' ? node.value : messageToJson(node);
 }
 
-function convertValue(value: PbtxtValue): JsonValue {
-  return isMessage(value) ? convertMessage(value) : value;
+function mapEntryToPair(entry: PbMessageNode): [string, JsonValue] | undefined {
+  const key = entry.entries.filter((e) => e.field.name === 'key').at(-1)?.value;
+  const value = entry.entries.filter((e) => e.field.name === 'value').at(-1)?.value;
+  if (key === undefined || value === undefined || key.kind !== 'scalar') return undefined;
+  return [String(key.value), nodeToJson(value)];
 }
 
-function convertMap(entries: PbtxtValue[]): JsonObject {
-  const map: JsonObject = {};
-  for (const entry of entries) {
-    if (!isMessage(entry)) continue;
-    const key = entry.key?.at(-1);
-    const value = entry.value?.at(-1);
-    if (key !== undefined && value !== undefined) {
-      map[String(key)] = convertValue(value);
-    }
-  }
-  return map;
-}
-
-function convertMessage(message: PbtxtMessage): JsonObject {
+function messageToJson(message: PbMessageNode): JsonObject {
   const json: JsonObject = {};
-  for (const [field, values] of Object.entries(message)) {
-    if (MAP_FIELDS.has(field) && values.every(isMessage) && values.some((v) => 'key' in v)) {
-      json[field] = convertMap(values);
-    } else if (REPEATED_FIELDS.has(field)) {
-      json[field] = values.map(convertValue);
+  for (const entry of message.entries) {
+    const name = entry.field.name;
+    const value = entry.value;
+    if (value.kind === 'message' && value.type.mapEntry) {
+      const map = (json[name] ?? {}) as JsonObject;
+      const pair = mapEntryToPair(value);
+      if (pair !== undefined) map[pair[0]] = pair[1];
+      json[name] = map;
+    } else if (entry.field.repeated) {
+      const list = (json[name] ?? []) as JsonValue[];
+      list.push(nodeToJson(value));
+      json[name] = list;
     } else {
-      const last = values.at(-1);
-      if (last !== undefined) json[field] = convertValue(last);
+      json[name] = nodeToJson(value);
     }
   }
   return json;
 }
 
-/** Reads config.pbtxt text into a ModelConfig-shaped JSON object. */
+/** Reads config.pbtxt text into a ModelConfig-shaped JSON object; throws when it is invalid. */
 export function configFromPbtxt(text: string): JsonObject {
-  return convertMessage(readPbtxt(text));
+  const result = parsePbtxt(text, MODEL_CONFIG_TYPE, MODEL_CONFIG_SCHEMA);
+  const error = result.issues.find((issue) => issue.severity === 'error');
+  if (result.root === undefined || error !== undefined) {
+    throw new Error(`config.pbtxt: ${error?.message ?? 'unreadable'}`);
+  }
+  return messageToJson(result.root);
 }
 
 function snakeCase(key: string): string {

@@ -206,7 +206,7 @@ export function parseInferRequest(
     } else if (params?.shared_memory_region !== undefined) {
       throw new TritonError(
         'INVALID_ARG',
-        `Unable to find shared memory region: '${String(params.shared_memory_region)}'`,
+        `Unable to find shared memory region: ${JSON.stringify(params.shared_memory_region)}`,
       );
     } else {
       if (datatype === undefined) {

@@ -336,7 +336,7 @@ export class ModelLifecycle {
     }
     const raw = configFromJson(override.config);
     const versions = new Map<number, () => Promise<Uint8Array | undefined>>();
-    for (const [file, bytes] of override.files) {
+    for (const file of override.files.keys()) {
       const normalised = path.posix.normalize(file);
       if (normalised.startsWith('..') || path.posix.isAbsolute(normalised)) {
         throw new Error(`Invalid file parameter 'file:${file}' must stay within model directory.`);

@@ -357,7 +357,7 @@ class TritonTestServerImpl implements TritonTestServer {
     return jsonReply(200, {
       name,
       versions,
-      platform: String(config.json.platform ?? config.json.backend ?? ''),
+      platform: typeof config.json.platform === 'string' ? config.json.platform : '',
       inputs: config.inputs.map(io),
       outputs: config.outputs.map(io),
     });

@@ -256,7 +256,7 @@ describe('Triton test server: inference', () => {
     },
     {
       name: 'a batch larger than max_batch_size',
-      body: { inputs: addSubInputs(new Array(36).fill(1), new Array(36).fill(1), [9, 4]) },
+      body: { inputs: addSubInputs(Array<number>(36).fill(1), Array<number>(36).fill(1), [9, 4]) },
       status: 400,
       error: "[request id: <id_unknown>] inference request batch-size must be <= 8 for 'add_sub'",
     },
