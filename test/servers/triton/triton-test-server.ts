@@ -31,6 +31,10 @@ export interface TritonServerOptions {
   serverVersion?: string;
   /** Resolve only after the startup loads settle (true unless set). */
   waitForStartupLoads?: boolean;
+  /** Load failures in place from the start, by model: see {@link TritonTestServer.failLoad}. */
+  loadFailures?: Readonly<Record<string, string>>;
+  /** Load delays in place from the start, by model: see {@link TritonTestServer.setLoadDelay}. */
+  loadDelaysMs?: Readonly<Record<string, number>>;
 }
 
 /** One request the server answered. */
@@ -170,8 +174,8 @@ function loadOverrideOf(body: JsonObject | undefined): LoadOverride | undefined 
 
 class TritonTestServerImpl implements TritonTestServer {
   readonly requests: RecordedRequest[] = [];
-  private readonly loadFailures = new Map<string, string>();
-  private readonly loadDelays = new Map<string, number>();
+  private readonly loadFailures: Map<string, string>;
+  private readonly loadDelays: Map<string, number>;
   private readonly modelLatency = new Map<string, number>();
   private latency = 0;
   private startup: Promise<void> = Promise.resolve();
@@ -181,6 +185,8 @@ class TritonTestServerImpl implements TritonTestServer {
 
   constructor(private readonly options: TritonServerOptions) {
     this.mode = options.modelControl ?? 'none';
+    this.loadFailures = new Map(Object.entries(options.loadFailures ?? {}));
+    this.loadDelays = new Map(Object.entries(options.loadDelaysMs ?? {}));
     this.lifecycle = new ModelLifecycle(options.repository, {
       failureFor: (model) => this.loadFailures.get(model),
       delayFor: (model) => this.loadDelays.get(model) ?? 0,

@@ -191,4 +191,37 @@ describe('Triton test server: model control mode none', () => {
       });
     }
   });
+
+  it('serves a slow model once it is ready, and shows why a failed one is not', async () => {
+    const slowRepo = await tempRepository();
+    await writeTritonModelFolder(slowRepo.dir, buildAddSubModel('slow'));
+    await writeTritonModelFolder(slowRepo.dir, buildAddSubModel('failing'));
+    const slow = await startTritonServer({
+      repository: slowRepo.dir,
+      waitForStartupLoads: false,
+      loadDelaysMs: { slow: 300 },
+      loadFailures: { failing: 'Internal: injected failure' },
+    });
+    try {
+      const early = await call(`${slow.url}/v2/models/slow/ready`, 'GET');
+      assert.equal(early.status, 404);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.deepEqual((await slow.index())[1], { name: 'slow', version: '1', state: 'LOADING' });
+      assert.equal((await call(`${slow.url}/v2/health/ready`, 'GET')).status, 400);
+      await slow.startupSettled();
+      assert.equal((await call(`${slow.url}/v2/models/slow/ready`, 'GET')).status, 200);
+      assert.deepEqual(await slow.index(), [
+        {
+          name: 'failing',
+          version: '1',
+          state: 'UNAVAILABLE',
+          reason: 'Internal: injected failure',
+        },
+        { name: 'slow', version: '1', state: 'READY' },
+      ]);
+    } finally {
+      await slow.close();
+      await slowRepo.remove();
+    }
+  });
 });
