@@ -37,7 +37,7 @@ export function htmlReply(status: number, body: string): ApiReply {
   return { status, contentType: 'text/html; charset=utf-8', body };
 }
 
-/** JSON text where NaN is the string "NaN" and infinities are clamped, as MLflow's protobuf JSON. */
+/** JSON text in which NaN is the string "NaN", as MLflow's protobuf JSON writes it. */
 export function encodeJson(value: unknown): string {
   return JSON.stringify(
     value,

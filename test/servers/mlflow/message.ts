@@ -62,13 +62,15 @@ export function requireString(message: Message, name: string, path = name): stri
   return value;
 }
 
-/** An optional string field ('' when absent, as protobuf defaults). */
+/** An optional string field; numbers and booleans are read as their text, as protobuf does. */
 export function optionalString(message: Message, name: string): string | undefined {
   const value = message[name];
   if (value === undefined || value === null) {
     return undefined;
   }
-  return typeof value === 'string' ? value : String(value);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
 }
 
 /** An optional integer field, accepting numbers and digit strings (query values are strings). */

@@ -164,10 +164,8 @@ export function loggedModelJson(model: LoggedModel): Json {
   const info: Json = {
     model_id: model.modelId,
     experiment_id: model.experimentId,
+    name: model.name,
   };
-  if (model.name !== '') {
-    info.name = model.name;
-  }
   Object.assign(info, {
     creation_timestamp_ms: model.creationTimestampMs,
     last_updated_timestamp_ms: model.lastUpdatedTimestampMs,

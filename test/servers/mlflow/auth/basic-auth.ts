@@ -84,6 +84,7 @@ export class BasicAuth {
   afterReply(request: ApiRequest, reply: ApiReply): void {
     const user = this.userOf(request);
     if (user === undefined || reply.status !== 200) return;
+    if (reply.contentType !== 'application/json') return;
     const parsed: unknown = JSON.parse(reply.body.toString());
     if (!isRecord(parsed)) return;
     if (request.route === 'mlflow/experiments/create') {
@@ -128,10 +129,11 @@ export class BasicAuth {
   private allowed(request: ApiRequest, user: AuthUser): boolean {
     const rule = ruleFor(request.method, request.route);
     if (rule === undefined) return true;
-    let message: Record<string, unknown> = {};
+    let message: Record<string, unknown>;
     try {
       message = rule.resource === 'artifact-path' ? {} : readMessage(request);
     } catch {
+      // A malformed request is left to the handler, which answers it as MLflow does.
       return true;
     }
     const value =

@@ -73,7 +73,8 @@ function createUser(auth: BasicAuth, request: ApiRequest): ApiReply {
   const username = requireString(message, 'username');
   const password = requireString(message, 'password');
   if (auth.users.has(username)) {
-    const hash = `pbkdf2:sha256:260000$${randomBytes(8).toString('hex')}$${randomBytes(32).toString('hex')}`;
+    const salt = randomBytes(8).toString('hex');
+    const hash = `pbkdf2:sha256:260000$${salt}$${randomBytes(32).toString('hex')}`;
     throw alreadyExists(
       `User (username=${username}) already exists. Error: (sqlite3.IntegrityError) UNIQUE ` +
         'constraint failed: users.username\n[SQL: INSERT INTO users (username, password_hash, ' +

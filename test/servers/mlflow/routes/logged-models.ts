@@ -34,7 +34,7 @@ function createLoggedModel(request: ApiRequest, context: ServerContext): ApiRepl
   const model: LoggedModel = {
     modelId,
     experimentId: experiment.experimentId,
-    name: optionalString(message, 'name') ?? '',
+    name: optionalString(message, 'name') || context.store.newRunName(),
     creationTimestampMs: time,
     lastUpdatedTimestampMs: time,
     artifactUri: `${location}/models/${modelId}/artifacts`,

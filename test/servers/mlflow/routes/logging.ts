@@ -76,7 +76,8 @@ function logParams(run: Run, params: KeyValue[]): void {
     const listed = changed
       .map(
         (p) =>
-          `{'key': '${p.key}', 'old_value': '${run.params.get(p.key) ?? ''}', 'new_value': '${p.value}'}`,
+          `{'key': '${p.key}', 'old_value': '${run.params.get(p.key) ?? ''}', ` +
+          `'new_value': '${p.value}'}`,
       )
       .join(', ');
     throw invalidParameter(

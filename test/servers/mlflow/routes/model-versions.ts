@@ -170,7 +170,8 @@ function transitionStage(request: ApiRequest, context: ServerContext): ApiReply 
   const stage = stages.find((s) => s.toLowerCase() === requested.toLowerCase());
   if (stage === undefined) {
     throw invalidParameter(
-      `Invalid Model Version stage: ${requested}. Value must be one of None, Staging, Production, Archived.`,
+      `Invalid Model Version stage: ${requested}. Value must be one of None, Staging, ` +
+        'Production, Archived.',
     );
   }
   const time = context.store.now();
@@ -258,7 +259,8 @@ export const modelVersionRoutes: Route[] = [
         const key = requireString(readMessage(request), 'key');
         if (!version.tags.delete(key)) {
           throw notFound(
-            `Model version tag with name=${version.name}, version=${version.version}, key=${key} not found`,
+            `Model version tag with name=${version.name}, version=${version.version}, ` +
+              `key=${key} not found`,
           );
         }
         return jsonReply({});

@@ -1,4 +1,4 @@
-import { invalidParameter, notFound, wrongType } from '../errors';
+import { MlflowApiError, invalidParameter, notFound, wrongType } from '../errors';
 import { type FilterClause, clauseMatches, parseFilter } from '../filter';
 import { type ApiReply, type ApiRequest, jsonReply } from '../http';
 import {
@@ -30,6 +30,14 @@ function createRun(request: ApiRequest, context: ServerContext): ApiReply {
   const rawExperimentId = message.experiment_id;
   if (rawExperimentId !== undefined && typeof rawExperimentId !== 'string') {
     if (context.mode === 3) throw wrongType('experiment_id', rawExperimentId);
+    if (context.database === 'postgres') {
+      // PostgreSQL refuses the cast in the lookup's SQL; SQLite just finds nothing.
+      throw new MlflowApiError(
+        'BAD_REQUEST',
+        '(psycopg2.errors.InvalidTextRepresentation) invalid input syntax for type integer: ' +
+          `"${pythonRepr(rawExperimentId)}"`,
+      );
+    }
     throw notFound(`No Experiment with id=${pythonRepr(rawExperimentId)} exists`);
   }
   const experiment = store.experiment(rawExperimentId ?? '');
