@@ -37,7 +37,23 @@ export interface TritonServerOptions {
   loadDelaysMs?: Readonly<Record<string, number>>;
 }
 
-/** One request the server answered. */
+/** A fault to inject into the requests that match, for testing retries and timeouts. */
+export interface RequestFault {
+  /** Requests whose path matches get the fault (and whose method matches, when given). */
+  path: RegExp;
+  method?: 'GET' | 'POST';
+  /** How many matching requests get it; 1 unless set. */
+  times?: number;
+  /** Answer with this status and `{"error": message}` instead of serving the request. */
+  status?: number;
+  message?: string;
+  /** Drop the connection without an answer. */
+  reset?: boolean;
+  /** Wait this long first, then fail or serve. */
+  delayMs?: number;
+}
+
+/** One request the server answered (status 0 when the connection was dropped on purpose). */
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -69,6 +85,8 @@ export interface TritonTestServer {
   startupSettled(): Promise<void>;
   /** Forgets the recorded requests. */
   clearRequests(): void;
+  /** Fails (or slows) the next matching requests; see {@link RequestFault}. */
+  injectFault(fault: RequestFault): void;
   /** Stops listening and drops open connections: afterwards the server is down. */
   close(): Promise<void>;
 }
@@ -178,6 +196,7 @@ class TritonTestServerImpl implements TritonTestServer {
   private readonly loadDelays: Map<string, number>;
   private readonly modelLatency = new Map<string, number>();
   private latency = 0;
+  private readonly faults: { fault: RequestFault; remaining: number }[] = [];
   private startup: Promise<void> = Promise.resolve();
   private readonly lifecycle: ModelLifecycle;
   private readonly server: http.Server;
@@ -250,6 +269,22 @@ class TritonTestServerImpl implements TritonTestServer {
     this.requests.length = 0;
   }
 
+  injectFault(fault: RequestFault): void {
+    this.faults.push({ fault, remaining: fault.times ?? 1 });
+  }
+
+  private takeFault(method: string, path: string): RequestFault | undefined {
+    const found = this.faults.find(
+      (f) =>
+        f.remaining > 0 &&
+        f.fault.path.test(path) &&
+        (f.fault.method === undefined || f.fault.method === method),
+    );
+    if (found === undefined) return undefined;
+    found.remaining -= 1;
+    return found.fault;
+  }
+
   async close(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
@@ -264,9 +299,23 @@ class TritonTestServerImpl implements TritonTestServer {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     let body: Buffer = Buffer.alloc(0);
     let reply: Reply;
+    const record = (status: number): void => {
+      const durationMs = Date.now() - started;
+      this.requests.push({ method, path, headers: req.headers, body, status, durationMs });
+    };
     try {
       body = await readBody(req);
-      reply = await this.route(method, path, req, body);
+      const fault = this.takeFault(method, path);
+      if (fault?.delayMs !== undefined) await sleep(fault.delayMs);
+      if (fault?.reset === true) {
+        req.socket.destroy();
+        record(0);
+        return;
+      }
+      reply =
+        fault?.status !== undefined
+          ? jsonReply(fault.status, { error: fault.message ?? 'injected fault' })
+          : await this.route(method, path, req, body);
     } catch (error) {
       reply = errorReply(asTritonError(error));
     }
@@ -275,14 +324,7 @@ class TritonTestServerImpl implements TritonTestServer {
       'Content-Length': String(reply.body?.length ?? 0),
     });
     res.end(reply.body);
-    this.requests.push({
-      method,
-      path,
-      headers: req.headers,
-      body,
-      status: reply.status,
-      durationMs: Date.now() - started,
-    });
+    record(reply.status);
   }
 
   private async route(
