@@ -18,7 +18,7 @@ describe('Triton test server: injected faults', () => {
     await repo.remove();
   });
 
-  it('answers the given status for the given number of matching requests, then serves', async () => {
+  it('answers the given status to as many matching requests as asked, then serves', async () => {
     server.injectFault({ path: /\/ready$/, times: 2, status: 503, message: 'busy' });
     const url = `${server.url}/v2/models/add_sub/ready`;
     const first = await call(url, 'GET');
