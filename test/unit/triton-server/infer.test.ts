@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
 import {
   buildAddSubModel,
   buildClassifierModel,
@@ -320,6 +321,17 @@ describe('Triton test server: inference', () => {
     assert.deepEqual(json(result), {
       error: "unexpected size for input 'INPUT1', expecting 8 additional bytes for model 'add_sub'",
     });
+  });
+
+  it('serves a named version and reads a gzip-compressed request', async () => {
+    const body = gzipSync(JSON.stringify({ inputs: addSubInputs([1, 2, 3, 4], [0, 0, 0, 0]) }));
+    const result = await call(`${server.url}/v2/models/add_sub/versions/1/infer`, 'POST', body, {
+      'Content-Encoding': 'gzip',
+    });
+    assert.equal(result.status, 200);
+    const response = json<InferResponse>(result);
+    assert.equal(response.model_version, '1');
+    assert.deepEqual(response.outputs[0]?.data, [1, 2, 3, 4]);
   });
 
   it('answers 404 for inference on an unknown model', async () => {
