@@ -58,7 +58,9 @@ describe('MLflow test server: limits and rules the recordings do not show', () =
     {
       name: 'a param value of 6001 characters',
       body: { params: [{ key: 'long', value: 'x'.repeat(6001) }] },
-      message: `Param value '${'x'.repeat(250)}' had length 6001, which exceeded length limit of 6000`,
+      message:
+        `Param value '${'x'.repeat(250)}' had length 6001, which exceeded length limit ` +
+        'of 6000',
     },
     {
       name: 'a null metric value',

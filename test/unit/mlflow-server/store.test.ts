@@ -44,7 +44,8 @@ describe('MLflow test server: the store tests assert against', () => {
 
   it('lists stored artifact files with their sizes', async () => {
     const runId = await createRun(server);
-    const file = `${server.url}/api/2.0/mlflow-artifacts/artifacts/1/${runId}/artifacts/model/MLmodel`;
+    const proxy = `${server.url}/api/2.0/mlflow-artifacts/artifacts`;
+    const file = `${proxy}/1/${runId}/artifacts/model/MLmodel`;
     await fetch(file, { method: 'PUT', body: 'flavors: {}\n' });
     assert.deepEqual(await server.artifacts(), [
       { path: `1/${runId}/artifacts/model/MLmodel`, size: 12 },
