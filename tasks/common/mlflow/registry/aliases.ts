@@ -3,6 +3,7 @@ import type { HttpResponse } from '../../http/transport';
 import { UserError } from '../../user-error';
 import { MLFLOW } from '../endpoints';
 import type { MlflowClient } from '../mlflow-client';
+import { serverBase } from './registry-links';
 import type { ModelVersion } from '../types';
 import { findRegisteredModel } from './registered-model';
 import { getVersion } from './versions';
@@ -94,7 +95,7 @@ function isAliasNotFound(status: number, errorCode: string | undefined): boolean
 async function requireModel(client: MlflowClient, name: string): Promise<void> {
   if (await findRegisteredModel(client, name)) return;
   throw new UserError(
-    `MLflow has no registered model "${name}" (${client.uiBase()}). Check the model name (it ` +
+    `MLflow has no registered model "${name}" (${serverBase(client)}). Check the model name (it ` +
       `is case-sensitive) and the server.`,
   );
 }

@@ -24,7 +24,7 @@ export {
   findEarlierRegistration,
   registerVersion,
 } from './registration';
-export { modelUiUrl, modelVersionUri, versionUiUrl } from './registry-links';
+export { modelUiUrl, modelVersionUri, runUiUrl, serverBase, versionUiUrl } from './registry-links';
 export {
   type LocationInputs,
   type ModelLocation,

@@ -2,6 +2,7 @@ import { HttpError } from '../../http/http-error';
 import { UserError } from '../../user-error';
 import { MLFLOW } from '../endpoints';
 import type { MlflowClient } from '../mlflow-client';
+import { serverBase } from './registry-links';
 import type { KeyValue, RegisteredModel } from '../types';
 
 /** A registered model as read back, and whether this call created it. */
@@ -27,7 +28,7 @@ export async function requireRegisteredModel(
   const model = await findRegisteredModel(client, name);
   if (model) return model;
   throw new UserError(
-    `MLflow has no registered model "${name}" (${client.uiBase()}). Check the name (it is ` +
+    `MLflow has no registered model "${name}" (${serverBase(client)}). Check the name (it is ` +
       `case-sensitive) and the server, or register a version first with RegisterModel.`,
   );
 }

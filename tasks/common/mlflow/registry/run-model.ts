@@ -1,6 +1,7 @@
 import { UserError } from '../../user-error';
 import { MLFLOW, MLFLOW_PATHS } from '../endpoints';
 import type { MlflowClient } from '../mlflow-client';
+import { runUiUrl, serverBase } from './registry-links';
 import type { FileInfo, LoggedModel, Run } from '../types';
 import { filterLiteral } from './versions';
 import {
@@ -34,6 +35,8 @@ export interface ResolvedSource {
   /** Where the model's files are (the logged model's or the run's artifact URI). */
   artifactUri: string;
   origin: 'logged-model' | 'run-artifacts' | 'uri';
+  /** The run's page in MLflow's UI, when the source belongs to a run. */
+  runUrl?: string;
   /** One phrase for messages, e.g. `logged model "model" (m-...) of run 0fb8...`. */
   description: string;
 }
@@ -79,13 +82,18 @@ export async function resolveModelSource(
         `again would copy a version. Give the run that logged the model instead.`,
     );
   }
-  if (location.runId !== undefined) {
-    checkRunId(location.runId, inputs.runId);
-    await requireRun(client, location.runId, inputs.runId);
-  }
+  const run =
+    location.runId === undefined
+      ? undefined
+      : await requireRun(client, checkedRunId(location.runId, inputs.runId), inputs.runId);
   return {
     source: uri,
-    ...(location.runId !== undefined ? { runId: location.runId } : {}),
+    ...(run
+      ? {
+          runId: run.info.run_id,
+          runUrl: runUiUrl(client, run.info.experiment_id, run.info.run_id),
+        }
+      : {}),
     artifactUri: uri,
     origin: 'uri',
     description: uri,
@@ -98,7 +106,7 @@ export async function requireRun(client: MlflowClient, runId: string, input: str
   const run = found?.run;
   if (!run || run.info.lifecycle_stage === 'deleted') {
     throw new UserError(
-      `Input ${input}: MLflow (${client.uiBase()}) has no ${run ? 'active ' : ''}run ` +
+      `Input ${input}: MLflow (${serverBase(client)}) has no ${run ? 'active ' : ''}run ` +
         `"${runId}". Check the run id; by default it is the run MLflowLogRun started earlier ` +
         `in this job ($(mlflowRunId)).`,
     );
@@ -128,7 +136,7 @@ async function resolveRunModel(
     throw new UserError(
       `Input ${pathInput}: run ${runId} holds no files under ${where}${loggedHint}. Give the ` +
         `path the model was logged under (the run's artifacts are listed at ` +
-        `${runUiUrl(client, run)}), or log the model first.`,
+        `${runUiUrl(client, run.info.experiment_id, runId)}), or log the model first.`,
     );
   }
   return {
@@ -136,6 +144,7 @@ async function resolveRunModel(
     runId,
     artifactUri: appendToUri(runArtifacts, artifactPath),
     origin: 'run-artifacts',
+    runUrl: runUiUrl(client, run.info.experiment_id, runId),
     description: `artifacts "${artifactPath}" of run ${runId}`,
   };
 }
@@ -186,8 +195,8 @@ async function resolveLoggedModelUri(
   const model = found?.model;
   if (!model) {
     throw new UserError(
-      `Input ${input}: MLflow (${client.uiBase()}) has no logged model "${modelId}". Check the ` +
-        `id, or give the run that logged the model.`,
+      `Input ${input}: MLflow (${serverBase(client)}) has no logged model "${modelId}". ` +
+        `Check the id, or give the run that logged the model.`,
     );
   }
   return loggedModelSource(client, model, input);
@@ -219,7 +228,12 @@ async function loggedModelSource(
   const runPart = info.source_run_id ? ` of run ${info.source_run_id}` : '';
   return {
     source: `models:/${info.model_id}`,
-    ...(info.source_run_id ? { runId: info.source_run_id } : {}),
+    ...(info.source_run_id
+      ? {
+          runId: info.source_run_id,
+          runUrl: runUiUrl(client, info.experiment_id, info.source_run_id),
+        }
+      : {}),
     modelId: info.model_id,
     artifactUri: info.artifact_uri ?? `models:/${info.model_id}`,
     origin: 'logged-model',
@@ -247,6 +261,7 @@ async function listRunArtifacts(
   return (await list(parent)).filter((file) => file.path === path && file.is_dir !== true);
 }
 
-function runUiUrl(client: MlflowClient, run: Run): string {
-  return `${client.uiBase()}/#/experiments/${run.info.experiment_id}/runs/${run.info.run_id}`;
+function checkedRunId(runId: string, input: string): string {
+  checkRunId(runId, input);
+  return runId;
 }

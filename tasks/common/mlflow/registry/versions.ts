@@ -3,7 +3,7 @@ import { MLFLOW } from '../endpoints';
 import type { MlflowClient } from '../mlflow-client';
 import type { KeyValue, ModelVersion } from '../types';
 import { findRegisteredModel } from './registered-model';
-import { modelUiUrl } from './registry-links';
+import { modelUiUrl, serverBase } from './registry-links';
 
 /** How many versions one search page asks for; MLflow allows up to 200,000. */
 const SEARCH_PAGE_SIZE = 1000;
@@ -32,7 +32,7 @@ export async function getVersion(
   const model = await findRegisteredModel(client, name);
   if (!model) {
     throw new UserError(
-      `MLflow has no registered model "${name}" (${client.uiBase()}). Check the model name ` +
+      `MLflow has no registered model "${name}" (${serverBase(client)}). Check the model name ` +
         `(it is case-sensitive) and the server.`,
     );
   }
@@ -91,7 +91,7 @@ export async function searchVersions(
     // A server that hands back a token it gave before would keep us here for ever.
     if (seenTokens.has(pageToken)) {
       throw new UserError(
-        `MLflow (${client.uiBase()}) returned the same page token twice while searching model ` +
+        `MLflow (${serverBase(client)}) returned the same page token twice while searching model ` +
           `versions with "${filter}". The server's search paging is broken: upgrade MLflow.`,
       );
     }
