@@ -49,6 +49,13 @@ const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
   '"': '"',
 };
 
+const IDENTIFIER = /[A-Za-z0-9_]*/y;
+const HEX_NUMBER = /^0[xX]$/;
+const HEX_DIGITS = /[0-9a-fA-F]*/y;
+const DIGITS = /[0-9]*/y;
+/** Decimal digits, an optional fraction, an optional exponent, and TextFormat's `f` suffix. */
+const DECIMAL = /(\d*)(\.\d*)?([eE][+-]?\d*)?([fF])?/y;
+
 function isLetter(c: string): boolean {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_';
 }
@@ -79,22 +86,22 @@ export class PbtxtTokenizer {
   /** Returns the next token; an `end` token once the text is used up. */
   next(): Token {
     this.skipWhitespaceAndComments();
-    const start: Position = { line: this.line, column: this.column };
+    const line = this.line;
+    const column = this.column;
     const c = this.peekChar();
-    if (c === '') return { ...start, kind: 'end', text: '', value: '' };
-    if (isLetter(c)) return this.readIdentifier(start);
-    if (isDigit(c) || (c === '.' && isDigit(this.peekChar(1)))) return this.readNumber(start);
-    if (c === '"' || c === "'") return this.readString(start, c);
+    if (c === '') return { line, column, kind: 'end', text: '', value: '' };
+    if (isLetter(c)) return this.readIdentifier(line, column);
+    if (isDigit(c) || (c === '.' && isDigit(this.peekChar(1)))) {
+      return this.readNumber({ line, column });
+    }
+    if (c === '"' || c === "'") return this.readString({ line, column }, c);
     const code = c.charCodeAt(0);
     if (code < 32 || code === 127) {
-      throw new PbtxtSyntaxError(
-        'Invalid control characters encountered in text.',
-        start.line,
-        start.column,
-      );
+      throw new PbtxtSyntaxError('Invalid control characters encountered in text.', line, column);
     }
-    this.advance();
-    return { ...start, kind: 'symbol', text: c, value: c };
+    this.offset += 1;
+    this.column += 1;
+    return { line, column, kind: 'symbol', text: c, value: c };
   }
 
   private peekChar(ahead = 0): string {
@@ -113,12 +120,22 @@ export class PbtxtTokenizer {
   }
 
   private skipWhitespaceAndComments(): void {
+    const text = this.text;
     for (;;) {
-      const c = this.peekChar();
-      if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\v' || c === '\f') {
-        this.advance();
-      } else if (c === '#') {
-        while (this.peekChar() !== '' && this.peekChar() !== '\n') this.advance();
+      const code = text.charCodeAt(this.offset);
+      if (code === 10) {
+        this.offset += 1;
+        this.line += 1;
+        this.column = 1;
+      } else if (code === 32 || code === 9 || code === 13 || code === 11 || code === 12) {
+        this.offset += 1;
+        this.column += 1;
+      } else if (code === 35) {
+        // A `#` comment runs to the end of the line.
+        const end = text.indexOf('\n', this.offset);
+        const stop = end < 0 ? text.length : end;
+        this.column += stop - this.offset;
+        this.offset = stop;
       } else {
         return;
       }
@@ -129,52 +146,51 @@ export class PbtxtTokenizer {
     return this.text.slice(startOffset, this.offset);
   }
 
-  private readIdentifier(start: Position): Token {
-    const from = this.offset;
-    while (isLetter(this.peekChar()) || isDigit(this.peekChar())) this.advance();
-    const text = this.slice(from);
-    return { ...start, kind: 'identifier', text, value: text };
+  private readIdentifier(line: number, column: number): Token {
+    IDENTIFIER.lastIndex = this.offset;
+    IDENTIFIER.test(this.text);
+    const text = this.text.slice(this.offset, IDENTIFIER.lastIndex);
+    this.column += IDENTIFIER.lastIndex - this.offset;
+    this.offset = IDENTIFIER.lastIndex;
+    return { line, column, kind: 'identifier', text, value: text };
   }
 
   private readNumber(start: Position): Token {
     const from = this.offset;
+    const hex = HEX_NUMBER.exec(this.text.slice(from, from + 2));
     let kind: TokenKind = 'integer';
-    const first = this.peekChar();
-    const second = this.peekChar(1);
-    if (first === '0' && (second === 'x' || second === 'X')) {
-      this.advance();
-      this.advance();
-      if (!isHexDigit(this.peekChar())) {
+    let end: number;
+    if (hex !== null) {
+      HEX_DIGITS.lastIndex = from + 2;
+      HEX_DIGITS.test(this.text);
+      end = HEX_DIGITS.lastIndex;
+      if (end === from + 2) {
+        this.moveTo(end);
         throw this.errorHere('"0x" must be followed by hex digits.');
       }
-      while (isHexDigit(this.peekChar())) this.advance();
-    } else if (first === '0' && isDigit(second)) {
-      while (isDigit(this.peekChar())) {
-        if (!isOctalDigit(this.peekChar())) {
-          throw this.errorHere('Numbers starting with leading zero must be in octal.');
-        }
-        this.advance();
+    } else if (this.text.charAt(from) === '0' && isDigit(this.text.charAt(from + 1))) {
+      DIGITS.lastIndex = from;
+      DIGITS.test(this.text);
+      end = DIGITS.lastIndex;
+      const bad = /[89]/.exec(this.text.slice(from, end));
+      if (bad !== null) {
+        this.moveTo(from + bad.index);
+        throw this.errorHere('Numbers starting with leading zero must be in octal.');
       }
     } else {
-      while (isDigit(this.peekChar())) this.advance();
-      if (this.peekChar() === '.') {
-        kind = 'float';
-        this.advance();
-        while (isDigit(this.peekChar())) this.advance();
-      }
-      if (this.peekChar() === 'e' || this.peekChar() === 'E') {
-        kind = 'float';
-        this.advance();
-        if (this.peekChar() === '-' || this.peekChar() === '+') this.advance();
-        if (!isDigit(this.peekChar())) throw this.errorHere('"e" must be followed by exponent.');
-        while (isDigit(this.peekChar())) this.advance();
-      }
-      // TextFormat allows a C-style float suffix: 1.5f.
-      if (this.peekChar() === 'f' || this.peekChar() === 'F') {
-        kind = 'float';
-        this.advance();
+      DECIMAL.lastIndex = from;
+      const match = DECIMAL.exec(this.text);
+      const [, , fraction, exponent, suffix] = match ?? [];
+      end = DECIMAL.lastIndex;
+      if (fraction !== undefined || exponent !== undefined) kind = 'float';
+      // protobuf allows the `f` suffix only after a float: `1f` is a number then a name.
+      else if (suffix !== undefined) end -= 1;
+      if (exponent !== undefined && !/\d$/.test(exponent)) {
+        this.moveTo(from + (match?.[0].length ?? 0));
+        throw this.errorHere('"e" must be followed by exponent.');
       }
     }
+    this.moveTo(end);
     if (isLetter(this.peekChar()) || this.peekChar() === '.') {
       throw this.errorHere('Need space between number and identifier.');
     }
@@ -182,29 +198,45 @@ export class PbtxtTokenizer {
     return { ...start, kind, text, value: text };
   }
 
+  /** Moves forward within one line (numbers never span lines). */
+  private moveTo(offset: number): void {
+    this.column += offset - this.offset;
+    this.offset = offset;
+  }
+
   private readString(start: Position, quote: string): Token {
     const from = this.offset;
+    const text = this.text;
+    const quoteCode = quote.charCodeAt(0);
     this.advance();
     let value = '';
+    let runStart = this.offset;
     for (;;) {
-      const c = this.peekChar();
-      if (c === '' || c === '\n') {
+      const code = text.charCodeAt(this.offset);
+      if (Number.isNaN(code) || code === 10) {
         throw new PbtxtSyntaxError(
-          c === '' ? 'Unexpected end of string.' : 'String literals cannot cross line boundaries.',
+          Number.isNaN(code)
+            ? 'Unexpected end of string.'
+            : 'String literals cannot cross line boundaries.',
           start.line,
           start.column,
         );
       }
-      if (c === quote) {
-        this.advance();
+      if (code === quoteCode) {
+        value += text.slice(runStart, this.offset);
+        this.column += 1;
+        this.offset += 1;
         break;
       }
-      if (c === '\\') {
+      if (code === 92) {
+        value += text.slice(runStart, this.offset);
         value += this.readEscape();
+        runStart = this.offset;
         continue;
       }
-      value += c;
-      this.advance();
+      // Plain characters inside a string never include a newline, so only the column moves.
+      this.offset += 1;
+      this.column += 1;
     }
     return { ...start, kind: 'string', text: this.slice(from), value };
   }
