@@ -7,6 +7,7 @@ import type {
   RegisteredModel,
   Run,
 } from './store';
+import { invalidParameter } from './errors';
 import { latestMetrics } from './store';
 
 /** Which server release the JSON should look like. */
@@ -197,5 +198,8 @@ export function readPageToken(token: string | undefined): number {
     return 0;
   }
   const match = /"offset":\s*(\d+)/.exec(Buffer.from(token, 'base64').toString('utf8'));
-  return match?.[1] === undefined ? 0 : Number(match[1]);
+  if (match?.[1] === undefined) {
+    throw invalidParameter('Invalid page token, could not base64-decode');
+  }
+  return Number(match[1]);
 }

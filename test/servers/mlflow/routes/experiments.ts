@@ -149,6 +149,20 @@ export const experimentRoutes: Route[] = [
   },
 ];
 
+/** `order_by` such as `name ASC`; by default the newest first, as the SQL store orders. */
+function compareExperiments(a: Experiment, b: Experiment, orderBy: string[]): number {
+  for (const item of orderBy) {
+    const [field = '', direction = 'ASC'] = item.trim().split(/\s+/);
+    const clause = parseFilter(`${field} = 0`)[0];
+    if (clause === undefined) continue;
+    const left = experimentValue(a, clause);
+    const right = experimentValue(b, clause);
+    if (left === right || left === undefined || right === undefined) continue;
+    return (left < right ? -1 : 1) * (direction.toUpperCase() === 'DESC' ? -1 : 1);
+  }
+  return b.creationTime - a.creationTime || Number(a.experimentId) - Number(b.experimentId);
+}
+
 function searchExperiments(request: ApiRequest, context: ServerContext): ApiReply {
   const message = readMessage(request);
   const maxResults = optionalInteger(message, 'max_results') ?? 1000;
@@ -156,13 +170,11 @@ function searchExperiments(request: ApiRequest, context: ServerContext): ApiRepl
   const offset = readPageToken(optionalString(message, 'page_token'));
   const viewType = optionalString(message, 'view_type');
   const visible = context.visibleExperiments ?? (() => true);
+  const orderBy = optionalList(message, 'order_by').map(String);
   const matching = experimentsInView(context, viewType)
     .filter((e) => clauses.every((c) => clauseMatches(c, experimentValue(e, c))))
     .filter((e) => visible(request, e.experimentId))
-    .sort(
-      (a, b) => b.creationTime - a.creationTime || Number(a.experimentId) - Number(b.experimentId),
-    );
-  void optionalList(message, 'order_by');
+    .sort((a, b) => compareExperiments(a, b, orderBy));
   const page = matching.slice(offset, offset + maxResults);
   const json: Record<string, unknown> = {};
   if (page.length > 0) json.experiments = page.map(experimentJson);

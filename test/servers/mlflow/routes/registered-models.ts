@@ -160,7 +160,11 @@ export const registeredModelRoutes: Route[] = [
         const name = requireString(readMessage(request), 'name');
         context.store.registeredModel(name);
         context.store.registeredModels.delete(name);
-        for (const version of context.store.versionsOf(name)) version.deleted = true;
+        // A model created again under this name starts at version 1, as in MLflow.
+        const versions = context.store.modelVersions;
+        for (let i = versions.length - 1; i >= 0; i -= 1) {
+          if (versions[i]?.name === name) versions.splice(i, 1);
+        }
         return jsonReply({});
       },
     },
