@@ -11,6 +11,7 @@ export {
   SAMPLE_MAX_BATCH_SIZE,
 } from './sample-models';
 export {
+  loadRequestBody,
   ModelFolderOptions,
   renderConfigJson,
   renderConfigPbtxt,

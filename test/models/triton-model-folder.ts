@@ -131,3 +131,19 @@ export async function writeTritonModelFolder(
   }
   return modelDir;
 }
+
+/**
+ * The body of a Triton load request that sends this model's config and model.onnx, as the
+ * deploy and validation tasks do in explicit mode.
+ */
+export function loadRequestBody(
+  model: TestModel,
+  version = 1,
+): { parameters: Record<string, string> } {
+  return {
+    parameters: {
+      config: renderConfigJson(model.config),
+      [`file:${version}/model.onnx`]: Buffer.from(model.onnx).toString('base64'),
+    },
+  };
+}

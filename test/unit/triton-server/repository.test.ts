@@ -3,6 +3,7 @@ import {
   buildAddSubModel,
   buildClassifierModel,
   buildIdentityModel,
+  loadRequestBody,
   renderConfigJson,
   writeTritonModelFolder,
 } from '../../models';
@@ -67,12 +68,7 @@ describe('Triton test server: model repository API', () => {
 
   it('loads a model from config and files sent in the request', async () => {
     const model = buildClassifierModel(undefined, 'sent_classifier');
-    const load = await control(model.name, 'load', {
-      parameters: {
-        config: renderConfigJson(model.config),
-        'file:1/model.onnx': Buffer.from(model.onnx).toString('base64'),
-      },
-    });
+    const load = await control(model.name, 'load', loadRequestBody(model));
     assert.equal(load.status, 200, load.text);
     const infer = await postJson(`${url}/v2/models/sent_classifier/infer`, {
       inputs: [{ name: 'features', datatype: 'FP32', shape: [1, 4], data: [1, 0, 0, 0] }],
