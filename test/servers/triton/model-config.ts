@@ -159,7 +159,8 @@ function checkAgainstModel(
   }
 }
 
-function versionPolicyOf(json: JsonObject): VersionPolicy {
+/** The version policy a config sets, Latest 1 when it sets none. */
+export function versionPolicyOf(json: JsonObject): VersionPolicy {
   const policy = asObject(json.version_policy);
   const specific = asObject(policy?.specific);
   if (specific !== undefined) {

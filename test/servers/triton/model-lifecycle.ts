@@ -6,8 +6,13 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { configFromJson, configFromPbtxt, JsonObject, JsonValue } from './config-source';
-import { completeModelConfig, ServedModelConfig, VersionPolicy } from './model-config';
+import { configFromJson, configFromPbtxt, JsonObject } from './config-source';
+import {
+  completeModelConfig,
+  ServedModelConfig,
+  VersionPolicy,
+  versionPolicyOf,
+} from './model-config';
 import { ModelRunner } from './model-runner';
 import { readOnnxSignature } from './onnx-signature';
 import { asTritonError, TritonError } from './triton-error';
@@ -76,18 +81,6 @@ function selectVersions(policy: VersionPolicy, available: readonly number[]): nu
   if (policy.kind === 'all') return sorted;
   if (policy.kind === 'specific') return sorted.filter((v) => policy.versions.includes(v));
   return sorted.slice(Math.max(0, sorted.length - policy.count));
-}
-
-function rawVersionPolicy(raw: JsonObject): VersionPolicy {
-  const policy = raw.version_policy as JsonObject | undefined;
-  const specific = policy?.specific as JsonObject | undefined;
-  if (specific !== undefined) {
-    const versions = (specific.versions as JsonValue[] | undefined) ?? [];
-    return { kind: 'specific', versions: versions.map(Number) };
-  }
-  if (policy?.all !== undefined) return { kind: 'all' };
-  const latest = policy?.latest as JsonObject | undefined;
-  return { kind: 'latest', count: Number(latest?.num_versions ?? 1) };
 }
 
 /** Models and their versions, as Triton's model repository manager keeps them. */
@@ -225,7 +218,7 @@ export class ModelLifecycle {
         `failed to load '${name}', failed to poll from model repository`,
       );
     }
-    const selected = selectVersions(rawVersionPolicy(source.raw), [...source.versions.keys()]);
+    const selected = selectVersions(versionPolicyOf(source.raw), [...source.versions.keys()]);
     if (selected.length === 0) {
       throw new TritonError('INTERNAL', `failed to load '${name}', no version is available`);
     }
