@@ -53,8 +53,6 @@ const IDENTIFIER = /[A-Za-z0-9_]*/y;
 const HEX_NUMBER = /^0[xX]$/;
 const HEX_DIGITS = /[0-9a-fA-F]*/y;
 const DIGITS = /[0-9]*/y;
-/** Decimal digits, an optional fraction, an optional exponent, and TextFormat's `f` suffix. */
-const DECIMAL = /(\d*)(\.\d*)?([eE][+-]?\d*)?([fF])?/y;
 
 function isLetter(c: string): boolean {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_';
@@ -178,17 +176,16 @@ export class PbtxtTokenizer {
         throw this.errorHere('Numbers starting with leading zero must be in octal.');
       }
     } else {
-      DECIMAL.lastIndex = from;
-      const match = DECIMAL.exec(this.text);
-      const [, , fraction, exponent, suffix] = match ?? [];
-      end = DECIMAL.lastIndex;
-      if (fraction !== undefined || exponent !== undefined) kind = 'float';
-      // protobuf allows the `f` suffix only after a float: `1f` is a number then a name.
-      else if (suffix !== undefined) end -= 1;
-      if (exponent !== undefined && !/\d$/.test(exponent)) {
-        this.moveTo(from + (match?.[0].length ?? 0));
+      end = this.scanDecimal(from);
+      const body = this.text.slice(from, end);
+      if (body.includes('.') || /[eE]/.test(body)) kind = 'float';
+      if (/[eE][+-]?$/.test(body)) {
+        this.moveTo(end);
         throw this.errorHere('"e" must be followed by exponent.');
       }
+      // protobuf allows the `f` suffix only after a float: `1f` is a number then a name.
+      const suffix = this.text.charAt(end);
+      if (kind === 'float' && (suffix === 'f' || suffix === 'F')) end += 1;
     }
     this.moveTo(end);
     if (isLetter(this.peekChar()) || this.peekChar() === '.') {
@@ -196,6 +193,29 @@ export class PbtxtTokenizer {
     }
     const text = this.slice(from);
     return { ...start, kind, text, value: text };
+  }
+
+  /** The end of a decimal number: digits, an optional fraction, an optional exponent. */
+  private scanDecimal(from: number): number {
+    const text = this.text;
+    let end = from;
+    const digitAt = (i: number): boolean => {
+      const code = text.charCodeAt(i);
+      return code >= 48 && code <= 57;
+    };
+    while (digitAt(end)) end += 1;
+    if (text.charAt(end) === '.') {
+      end += 1;
+      while (digitAt(end)) end += 1;
+    }
+    const e = text.charAt(end);
+    if (e === 'e' || e === 'E') {
+      end += 1;
+      const sign = text.charAt(end);
+      if (sign === '+' || sign === '-') end += 1;
+      while (digitAt(end)) end += 1;
+    }
+    return end;
   }
 
   /** Moves forward within one line (numbers never span lines). */
