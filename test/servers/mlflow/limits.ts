@@ -31,28 +31,14 @@ function checkLimit(entity: string, limit: number, length: number): void {
 }
 
 /**
- * Applies a length limit: 2.17 rejects an over-long value; 3.x truncates it by default
- * (MLFLOW_TRUNCATE_LONG_VALUES).
+ * Cuts an over-long param or tag value to its limit. Since MLflow 2.11 (mlflow#11208) the
+ * server truncates values instead of refusing them (MLFLOW_TRUNCATE_LONG_VALUES, on by default).
  */
-export function limitLength(
-  entity: string,
-  limit: number,
-  value: string,
-  mode: MlflowMode,
-): string {
-  if (value.length <= limit) {
-    return value;
-  }
-  if (mode === 3) {
-    return value.slice(0, limit);
-  }
-  throw invalidParameter(
-    `${entity} '${value.slice(0, 250)}' had length ${value.length}, which exceeded length ` +
-      `limit of ${limit}`,
-  );
+export function truncateValue(value: string, limit: number): string {
+  return value.length <= limit ? value : value.slice(0, limit);
 }
 
-/** Rejects a key over 250 characters, in both releases. */
+/** Rejects a key over 250 characters; keys are never truncated. */
 export function limitKey(entity: string, key: string, mode: MlflowMode): void {
   if (key.length <= limits.keyLength) return;
   if (mode === 3) {
@@ -60,7 +46,10 @@ export function limitKey(entity: string, key: string, mode: MlflowMode): void {
       `'${entity}' exceeds the maximum length of ${limits.keyLength} characters`,
     );
   }
-  limitLength(entity, limits.keyLength, key, mode);
+  throw invalidParameter(
+    `${entity} '${key.slice(0, 250)}' had length ${key.length}, which exceeded length ` +
+      `limit of ${limits.keyLength}`,
+  );
 }
 
 /** A metric value as protobuf JSON reads it: numbers, or "NaN"/"Infinity"/"-Infinity". */

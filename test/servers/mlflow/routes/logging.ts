@@ -2,7 +2,7 @@ import { invalidParameter, missingParameter, notFound } from '../errors';
 import {
   checkBatchLimits,
   limitKey,
-  limitLength,
+  truncateValue,
   limits,
   readEntries,
   readMetricInteger,
@@ -52,7 +52,7 @@ function readPairs(
     const entity = name === 'params' ? 'Param' : 'Tag';
     limitKey(`${entity} key`, key, context.mode);
     const raw = optionalString(entry, 'value') ?? '';
-    return { key, value: limitLength(`${entity} value`, valueLimit, raw, context.mode) };
+    return { key, value: truncateValue(raw, valueLimit) };
   });
 }
 
@@ -128,7 +128,7 @@ function logParameter(request: ApiRequest, context: ServerContext): ApiReply {
   const key = requireString(message, 'key');
   limitKey('Param key', key, context.mode);
   const raw = optionalString(message, 'value') ?? '';
-  const value = limitLength('Param value', limits.paramValueLength, raw, context.mode);
+  const value = truncateValue(raw, limits.paramValueLength);
   logParams(context.store.activeRun(runId), [{ key, value }]);
   return jsonReply({});
 }
@@ -139,7 +139,7 @@ function setTag(request: ApiRequest, context: ServerContext): ApiReply {
   const key = requireString(message, 'key');
   limitKey('Tag key', key, context.mode);
   const raw = optionalString(message, 'value') ?? '';
-  const value = limitLength('Tag value', limits.tagValueLength, raw, context.mode);
+  const value = truncateValue(raw, limits.tagValueLength);
   const run = context.store.activeRun(runId);
   run.tags.set(key, value);
   if (key === 'mlflow.runName') run.runName = value;
