@@ -5,16 +5,7 @@
  * is known, that each step names a model and version that exist, with inputs and outputs the
  * step model declares.
  */
-import {
-  children,
-  has,
-  mapEntries,
-  PbMessageNode,
-  PbScalarNode,
-  positionOf,
-  scalar,
-  str,
-} from './pbtxt-ast';
+import { children, has, mapEntries, PbMessageNode, positionOf, scalar, str } from './pbtxt-ast';
 import { Position } from './pbtxt-tokenizer';
 import { modelLabel, RuleContext } from './rule-context';
 
@@ -170,7 +161,7 @@ function checkStepTarget(
 }
 
 function valueName(node: PbMessageNode['entries'][number]['value'] | undefined): string {
-  return node?.kind === 'scalar' ? String((node as PbScalarNode).value) : '';
+  return node?.kind === 'scalar' ? String(node.value) : '';
 }
 
 function checkDataFlow(ctx: RuleContext, steps: PbMessageNode[]): void {

@@ -25,18 +25,23 @@ output { name: "OUT" data_type: TYPE_FP32 dims: [ 2 ] }
 function step(model: string, inputs: string[][], outputs: string[][]): string {
   const maps = (field: string, pairs: string[][]): string =>
     pairs.map(([k, v]) => `    ${field} { key: "${k}" value: "${v}" }`).join('\n');
-  return `  step {\n    model_name: "${model}"\n    model_version: -1\n${maps('input_map', inputs)}\n${maps('output_map', outputs)}\n  }\n`;
+  return (
+    `  step {\n    model_name: "${model}"\n    model_version:` +
+    ` -1\n${maps('input_map', inputs)}\n${maps('output_map', outputs)}\n  }\n`
+  );
 }
 const GOOD_ENSEMBLE =
   ENSEMBLE_HEAD +
   ENSEMBLE_IO +
-  `ensemble_scheduling {\n${step('a', [['x', 'IN']], [['y', 'MID']])}${step('b', [['x', 'MID']], [['y', 'OUT']])}}\n`;
+  `ensemble_scheduling` +
+  ` {\n${step('a', [['x', 'IN']], [['y', 'MID']])}${step('b', [['x', 'MID']], [['y', 'OUT']])}}\n`;
 
 function sequence(controls: string): string {
   return `${BASE}sequence_batching {\n${controls}}\n`;
 }
 const START =
-  '  control_input { name: "S" control { kind: CONTROL_SEQUENCE_START int32_false_true: [0, 1] } }\n';
+  '  control_input { name: "S" control { kind: CONTROL_SEQUENCE_START int32_false_true: [0, 1]' +
+  ' } }\n';
 
 const CASES: RuleCase[] = [
   // name, platform and backend
@@ -156,18 +161,28 @@ const CASES: RuleCase[] = [
   },
   {
     rule: 'config.batch-io',
-    good: `${BASE}batch_input { kind: BATCH_ELEMENT_COUNT target_name: "n" data_type: TYPE_INT32 source_input: "x" }\n`,
-    bad: `${BASE}batch_input { kind: BATCH_ELEMENT_COUNT target_name: "n" data_type: TYPE_INT32\nsource_input: "nope" } #<\n`,
+    good:
+      `${BASE}batch_input { kind: BATCH_ELEMENT_COUNT target_name: "n" data_type:` +
+      ` TYPE_INT32 source_input: "x" }\n`,
+    bad:
+      `${BASE}batch_input { kind: BATCH_ELEMENT_COUNT target_name: "n" data_type:` +
+      ` TYPE_INT32\nsource_input: "nope" } #<\n`,
   },
   {
     rule: 'config.batch-io',
-    good: `${BASE}batch_input { kind: BATCH_ITEM_SHAPE target_name: "n" data_type: TYPE_FP32 source_input: "x" }\n`,
+    good:
+      `${BASE}batch_input { kind: BATCH_ITEM_SHAPE target_name: "n" data_type: TYPE_FP32` +
+      ` source_input: "x" }\n`,
     bad: `${BASE}batch_input { kind: BATCH_ITEM_SHAPE target_name: "n" source_input: "x" } #<\n`,
   },
   {
     rule: 'config.batch-io',
-    good: `${BASE}batch_output { kind: BATCH_SCATTER_WITH_INPUT_SHAPE target_name: "y" source_input: "x" }\n`,
-    bad: `${BASE}batch_output { kind: BATCH_SCATTER_WITH_INPUT_SHAPE source_input: "x"\ntarget_name: [ "y", "y" ] } #<\n`,
+    good:
+      `${BASE}batch_output { kind: BATCH_SCATTER_WITH_INPUT_SHAPE target_name: "y"` +
+      ` source_input: "x" }\n`,
+    bad:
+      `${BASE}batch_output { kind: BATCH_SCATTER_WITH_INPUT_SHAPE source_input:` +
+      ` "x"\ntarget_name: [ "y", "y" ] } #<\n`,
   },
   {
     rule: 'config.enum-number',
@@ -195,57 +210,76 @@ const CASES: RuleCase[] = [
   },
   {
     rule: 'config.priority-levels',
-    good: `${BASE}dynamic_batching { priority_levels: 2 default_priority_level: 1 priority_queue_policy { key: 2 value { } } }\n`,
-    bad: `${BASE}dynamic_batching { priority_levels: 2 default_priority_level: 1\npriority_queue_policy { key: 3 value { } } #<\n}\n`,
+    good:
+      `${BASE}dynamic_batching { priority_levels: 2 default_priority_level: 1` +
+      ` priority_queue_policy { key: 2 value { } } }\n`,
+    bad:
+      `${BASE}dynamic_batching { priority_levels: 2 default_priority_level:` +
+      ` 1\npriority_queue_policy { key: 3 value { } } #<\n}\n`,
   },
   {
     rule: 'config.preserve-ordering',
-    good: `${BASE}dynamic_batching { preserve_ordering: true priority_levels: 1 default_priority_level: 1 }\n`,
-    bad: `${BASE}dynamic_batching {\npreserve_ordering: true #<\npriority_levels: 2 default_priority_level: 1 }\n`,
+    good:
+      `${BASE}dynamic_batching { preserve_ordering: true priority_levels: 1` +
+      ` default_priority_level: 1 }\n`,
+    bad:
+      `${BASE}dynamic_batching {\npreserve_ordering: true #<\npriority_levels: 2` +
+      ` default_priority_level: 1 }\n`,
   },
   {
     rule: 'config.preserve-ordering',
-    good: `${BASE}dynamic_batching { preserve_ordering: true default_queue_policy { timeout_action: REJECT default_timeout_microseconds: 10 } }\n`,
-    bad: `${BASE}dynamic_batching { preserve_ordering: true default_queue_policy {\ntimeout_action: DELAY #<\ndefault_timeout_microseconds: 10 } }\n`,
+    good:
+      `${BASE}dynamic_batching { preserve_ordering: true default_queue_policy {` +
+      ` timeout_action: REJECT default_timeout_microseconds: 10 } }\n`,
+    bad:
+      `${BASE}dynamic_batching { preserve_ordering: true default_queue_policy` +
+      ` {\ntimeout_action: DELAY #<\ndefault_timeout_microseconds: 10 } }\n`,
   },
   // sequence batching
   {
     rule: 'config.sequence-control',
     good: sequence(START),
     bad: sequence(
-      `${START}  control_input { name: "R" control {\nkind: CONTROL_SEQUENCE_START #<\nint32_false_true: [0, 1] } }\n`,
+      `${START}  control_input { name: "R" control {\nkind: CONTROL_SEQUENCE_START` +
+        ` #<\nint32_false_true: [0, 1] } }\n`,
     ),
   },
   {
     rule: 'config.sequence-control',
     good: sequence(
-      '  control_input { name: "E" control { kind: CONTROL_SEQUENCE_END fp32_false_true: [0, 1] } }\n',
+      '  control_input { name: "E" control { kind: CONTROL_SEQUENCE_END fp32_false_true: [0,' +
+        ' 1] } }\n',
     ),
     bad: sequence('  control_input { name: "E" control {\nkind: CONTROL_SEQUENCE_END #<\n} }\n'),
   },
   {
     rule: 'config.sequence-control',
     good: sequence(
-      '  control_input { name: "E" control { kind: CONTROL_SEQUENCE_END bool_false_true: [false, true] } }\n',
+      '  control_input { name: "E" control { kind: CONTROL_SEQUENCE_END bool_false_true:' +
+        ' [false, true] } }\n',
     ),
     bad: sequence(
-      '  control_input { name: "E" control { kind: CONTROL_SEQUENCE_END\nint32_false_true: [0, 1, 2] #<\n} }\n',
+      '  control_input { name: "E" control { kind: CONTROL_SEQUENCE_END\nint32_false_true: [0,' +
+        ' 1, 2] #<\n} }\n',
     ),
   },
   {
     rule: 'config.sequence-control',
     good: sequence(
-      '  control_input { name: "C" control { kind: CONTROL_SEQUENCE_CORRID data_type: TYPE_UINT64 } }\n',
+      '  control_input { name: "C" control { kind: CONTROL_SEQUENCE_CORRID data_type:' +
+        ' TYPE_UINT64 } }\n',
     ),
     bad: sequence(
-      '  control_input { name: "C" control { kind: CONTROL_SEQUENCE_CORRID\ndata_type: TYPE_FP32 #<\n} }\n',
+      '  control_input { name: "C" control { kind: CONTROL_SEQUENCE_CORRID\ndata_type:' +
+        ' TYPE_FP32 #<\n} }\n',
     ),
   },
   {
     rule: 'config.sequence-control',
     good: sequence(`${START}`),
     bad: sequence(
-      `${START}  control_input {\nname: "S" #<\ncontrol { kind: CONTROL_SEQUENCE_END int32_false_true: [0, 1] } }\n`,
+      `${START}  control_input {\nname: "S" #<\ncontrol { kind: CONTROL_SEQUENCE_END` +
+        ` int32_false_true: [0, 1] } }\n`,
     ),
   },
   {
@@ -273,7 +307,9 @@ const CASES: RuleCase[] = [
   {
     rule: 'config.response-cache',
     good: `${BASE}response_cache { enable: true }\n`,
-    bad: `${BASE}model_transaction_policy { decoupled: true }\nresponse_cache {\nenable: true #<\n}\n`,
+    bad:
+      `${BASE}model_transaction_policy { decoupled: true }\nresponse_cache {\nenable: true` +
+      ` #<\n}\n`,
   },
   // ensembles
   {
@@ -294,7 +330,7 @@ const CASES: RuleCase[] = [
   {
     rule: 'ensemble.scheduling',
     good: GOOD_ENSEMBLE,
-    bad: `${ENSEMBLE_HEAD.replace('platform: "ensemble"', 'platform: "ensemble" #<')}${ENSEMBLE_IO}`,
+    bad: ENSEMBLE_HEAD.replace('platform: "ensemble"', 'platform: "ensemble" #<') + ENSEMBLE_IO,
   },
   {
     rule: 'ensemble.platform',
@@ -304,7 +340,9 @@ const CASES: RuleCase[] = [
   {
     rule: 'ensemble.step',
     good: GOOD_ENSEMBLE,
-    bad: `${ENSEMBLE_HEAD}${ENSEMBLE_IO}ensemble_scheduling {\n  step { #<\n model_name: "a" input_map { key: "x" value: "IN" } }\n${step('b', [['x', 'IN']], [['y', 'OUT']])}}\n`,
+    bad:
+      `${ENSEMBLE_HEAD}${ENSEMBLE_IO}ensemble_scheduling {\n  step { #<\n model_name: "a"` +
+      ` input_map { key: "x" value: "IN" } }\n${step('b', [['x', 'IN']], [['y', 'OUT']])}}\n`,
   },
   {
     rule: 'ensemble.unused-output',
@@ -401,13 +439,21 @@ const CASES: RuleCase[] = [
   // warmup, metrics, version policy
   {
     rule: 'warmup.input',
-    good: `${BASE}model_warmup { name: "w" batch_size: 1 inputs { key: "x" value { data_type: TYPE_FP32 dims: [ 4 ] zero_data: true } } }\n`,
-    bad: `${BASE}model_warmup { name: "w" batch_size: 1 inputs { key: "x" value { data_type: TYPE_FP32\ndims: [ -1 ] #<\nzero_data: true } } }\n`,
+    good:
+      `${BASE}model_warmup { name: "w" batch_size: 1 inputs { key: "x" value { data_type:` +
+      ` TYPE_FP32 dims: [ 4 ] zero_data: true } } }\n`,
+    bad:
+      `${BASE}model_warmup { name: "w" batch_size: 1 inputs { key: "x" value { data_type:` +
+      ` TYPE_FP32\ndims: [ -1 ] #<\nzero_data: true } } }\n`,
   },
   {
     rule: 'warmup.input',
-    good: `${BASE}model_warmup { name: "w" batch_size: 1 inputs { key: "x" value { data_type: TYPE_FP32 dims: [ 4 ] random_data: true } } }\n`,
-    bad: `${BASE}model_warmup { name: "w" batch_size: 1\ninputs { key: "x" value { data_type: TYPE_FP32 dims: [ 4 ] } } #<\n}\n`,
+    good:
+      `${BASE}model_warmup { name: "w" batch_size: 1 inputs { key: "x" value { data_type:` +
+      ` TYPE_FP32 dims: [ 4 ] random_data: true } } }\n`,
+    bad:
+      `${BASE}model_warmup { name: "w" batch_size: 1\ninputs { key: "x" value { data_type:` +
+      ` TYPE_FP32 dims: [ 4 ] } } #<\n}\n`,
   },
   {
     rule: 'warmup.batch-size',
@@ -417,7 +463,9 @@ const CASES: RuleCase[] = [
   },
   {
     rule: 'config.model-metrics',
-    good: `${BASE}model_metrics { metric_control { metric_identifier { family: "f" } histogram_options { buckets: [ 1.0 ] } } }\n`,
+    good:
+      `${BASE}model_metrics { metric_control { metric_identifier { family: "f" }` +
+      ` histogram_options { buckets: [ 1.0 ] } } }\n`,
     bad: `${BASE}model_metrics {\nmetric_control { metric_identifier { family: "f" } } #<\n}\n`,
   },
   {

@@ -42,8 +42,10 @@ max_batch_size: 4
 input { name: "IN" data_type: TYPE_STRING dims: [ -1 ] }
 output { name: "OUT" data_type: TYPE_INT64 dims: [ 2 ] }
 ensemble_scheduling { step [
-  { model_name: "a" model_version: -1 input_map { key: "i" value: "IN" } output_map { key: "o" value: "T" } },
-  { model_name: "b" model_version: 1 input_map: { key: "i", value: "T" }, output_map < key: 'o' value: 'OUT' > }
+  { model_name: "a" model_version: -1 input_map { key: "i" value: "IN" }
+    output_map { key: "o" value: "T" } },
+  { model_name: "b" model_version: 1 input_map: { key: "i", value: "T" },
+    output_map < key: 'o' value: 'OUT' > }
 ] }
 `,
   `name: "s"
@@ -53,7 +55,8 @@ input { name: "x" data_type: TYPE_INT32 dims: 1 }
 output { name: "y" data_type: TYPE_INT32 dims: 1 }
 sequence_batching {
   oldest { max_candidate_sequences: 4 preferred_batch_size: 2 }
-  control_input [ { name: "START" control [ { kind: CONTROL_SEQUENCE_START fp32_false_true: [ 0, 1 ] } ] },
+  control_input [
+    { name: "START" control [ { kind: CONTROL_SEQUENCE_START fp32_false_true: [ 0, 1 ] } ] },
     { name: "CORRID" control { kind: CONTROL_SEQUENCE_CORRID data_type: TYPE_UINT64 } } ]
   state { input_name: "si" output_name: "so" data_type: TYPE_FP32 dims: [ -1 ]
     initial_state { data_type: TYPE_FP32 dims: [ 1 ] zero_data: true name: "z" } }

@@ -134,7 +134,8 @@ const LAYOUT_CASES: LayoutCase[] = [
     good: {
       'm/config.pbtxt': onnxConfig(
         'm',
-        'model_warmup { name: "w" batch_size: 1 inputs { key: "x" value { data_type: TYPE_FP32 dims: [4] input_data_file: "x.bin" } } }',
+        'model_warmup { name: "w" batch_size: 1 inputs { key: "x" value { data_type: TYPE_FP32' +
+          ' dims: [4] input_data_file: "x.bin" } } }',
       ),
       'm/warmup/x.bin': new Uint8Array(16),
       'm/1/model.onnx': GOOD_ONNX,
@@ -142,7 +143,8 @@ const LAYOUT_CASES: LayoutCase[] = [
     bad: {
       'm/config.pbtxt': onnxConfig(
         'm',
-        'model_warmup { name: "w" batch_size: 1 inputs { key: "x" value { data_type: TYPE_FP32 dims: [4] input_data_file: "x.bin" } } }',
+        'model_warmup { name: "w" batch_size: 1 inputs { key: "x" value { data_type: TYPE_FP32' +
+          ' dims: [4] input_data_file: "x.bin" } } }',
       ),
       'm/1/model.onnx': GOOD_ONNX,
     },

@@ -44,7 +44,8 @@ describe('validate-triton command', () => {
     assert.match(
       lines[0] ?? '',
       new RegExp(
-        `^${folder.replace(/[/\\\\]/g, '.')}.m.config\\.pbtxt:3:1: error config\\.max-batch-size: ` +
+        `^${folder.replace(/[/\\\\]/g, '.')}.m.config\\.pbtxt:3:1: ` +
+          `error config\\.max-batch-size: ` +
           `'max_batch_size' must be a non-negative value .*\\(Use 0 .*\\)$`,
       ),
     );
