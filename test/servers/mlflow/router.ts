@@ -1,4 +1,5 @@
 import type { ArtifactStorage } from './artifact-storage';
+import type { Database } from './database-messages';
 import {
   type ApiReply,
   type ApiRequest,
@@ -29,7 +30,7 @@ export interface ServerContext {
   /** `artifact_location` for a new experiment without one. */
   defaultArtifactLocation(experimentId: string): string;
   registration: RegistrationBehaviour;
-  database: 'sqlite' | 'postgres';
+  database: Database;
   /** Basic auth's read filter for experiment searches; everything is visible when absent. */
   visibleExperiments?: (request: ApiRequest, experimentId: string) => boolean;
   /** Basic auth's read filter for registered-model searches. */

@@ -44,7 +44,7 @@ export interface MlflowServerOptions {
   /** 3.x: Origins accepted for writes besides localhost. */
   allowedOrigins?: string[];
   /** Which database the error texts come from. */
-  database?: 'sqlite' | 'postgres';
+  database?: Database;
   /** Serve under this path (e.g. '/mlflow'), as behind a reverse proxy. */
   basePath?: string;
   /** Seed of the random that decides probabilistic faults. */

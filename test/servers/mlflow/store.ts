@@ -126,7 +126,7 @@ export class MlflowStore {
 
   /** A generated run name like MLflow's `<adjective>-<animal>-<number>`. */
   newRunName(): string {
-    const pick = (words: string[]): string => words[randomBytes(1)[0]! % words.length] ?? 'x';
+    const pick = (words: string[]): string => words[(randomBytes(1)[0] ?? 0) % words.length] ?? 'x';
     return `${pick(adjectives)}-${pick(animals)}-${randomBytes(2).readUInt16BE() % 1000}`;
   }
 
