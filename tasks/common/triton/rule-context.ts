@@ -26,6 +26,10 @@ export interface RepositoryModel {
   /** Input and output names from its config, when it parsed and lists them. */
   inputs?: string[];
   outputs?: string[];
+  /** Inputs not marked optional: an ensemble step must feed each of them. */
+  requiredInputs?: string[];
+  /** Its max_batch_size, when its config parsed and gives one. */
+  maxBatchSize?: number;
 }
 
 /** What is known about the model besides its config text. */

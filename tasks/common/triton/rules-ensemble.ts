@@ -140,6 +140,31 @@ function checkStepTarget(
       'Use model_version: -1 (the latest), or a version folder that exists.',
     );
   }
+  const ensembleBatch = scalar(ctx.config, 'max_batch_size')?.value;
+  const stepBatch = target.maxBatchSize ?? 0;
+  if (typeof ensembleBatch === 'number' && stepBatch !== 0 && stepBatch < ensembleBatch) {
+    ctx.report(
+      'error',
+      'ensemble.step-batch-size',
+      at,
+      `ensemble ${modelLabel(ctx)} allows a maximum batch size of ${ensembleBatch}, but step ` +
+        `${index} runs '${modelName}', which allows at most ${stepBatch}.`,
+      `Lower the ensemble's max_batch_size to ${stepBatch}, or raise that of '${modelName}'.`,
+    );
+  }
+  const fed = new Set(mapEntries(step, 'input_map').map((entry) => entry.key));
+  for (const required of target.requiredInputs ?? []) {
+    if (fed.has(required)) continue;
+    ctx.report(
+      'error',
+      'ensemble.step-tensor',
+      step.pos,
+      `step ${index} of ensemble ${modelLabel(ctx)} does not feed input '${required}' of ` +
+        `model '${modelName}'.`,
+      `Add input_map { key: "${required}" value: "<ensemble tensor>" } to the step, or mark ` +
+        'the input optional in that model.',
+    );
+  }
   for (const [map, declared, kind] of [
     ['input_map', target.inputs, 'input'],
     ['output_map', target.outputs, 'output'],

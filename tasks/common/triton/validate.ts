@@ -8,7 +8,7 @@ import { checkConfigRules, effectiveModel } from './config-rules';
 import { Finding } from './finding';
 import { MODEL_CONFIG_SCHEMA, MODEL_CONFIG_TYPE } from './model-config-schema';
 import { compareWithOnnx, readOnnxSignature } from './onnx-signature';
-import { children, PbMessageNode, str } from './pbtxt-ast';
+import { bool, children, PbMessageNode, scalar, str } from './pbtxt-ast';
 import { parsePbtxt } from './pbtxt-parser';
 import {
   checkModelLayout,
@@ -112,6 +112,11 @@ function repositoryEntry(model: LoadedModel): RepositoryModel {
   if (model.config !== undefined) {
     entry.inputs = children(model.config, 'input').map((io) => str(io, 'name'));
     entry.outputs = children(model.config, 'output').map((io) => str(io, 'name'));
+    entry.requiredInputs = children(model.config, 'input')
+      .filter((io) => !bool(io, 'optional'))
+      .map((io) => str(io, 'name'));
+    const maxBatch = scalar(model.config, 'max_batch_size')?.value;
+    if (typeof maxBatch === 'number') entry.maxBatchSize = maxBatch;
   }
   return entry;
 }

@@ -210,6 +210,44 @@ const LAYOUT_CASES: LayoutCase[] = [
     },
     expect: 'error ensemble.step-tensor e/config.pbtxt:10',
   },
+  {
+    what: 'an ensemble step feeds every required input of the step model',
+    good: {
+      'e/config.pbtxt': ensembleConfig('m', -1),
+      'e/1': null,
+      'm/config.pbtxt': onnxConfig(
+        'm',
+        'input { name: "z" data_type: TYPE_FP32 dims: [ 1 ] optional: true }',
+      ).replace('onnxruntime', 'python'),
+      'm/1/model.py': 'pass\n',
+    },
+    bad: {
+      'e/config.pbtxt': ensembleConfig('m', -1),
+      'e/1': null,
+      'm/config.pbtxt': onnxConfig(
+        'm',
+        'input { name: "z" data_type: TYPE_FP32 dims: [ 1 ] }',
+      ).replace('onnxruntime', 'python'),
+      'm/1/model.py': 'pass\n',
+    },
+    expect: 'error ensemble.step-tensor e/config.pbtxt:7',
+  },
+  {
+    what: "the ensemble's batch size fits every step model",
+    good: {
+      'e/config.pbtxt': ensembleConfig('m', -1),
+      'e/1': null,
+      'm/config.pbtxt': onnxConfig('m'),
+      'm/1/model.onnx': GOOD_ONNX,
+    },
+    bad: {
+      'e/config.pbtxt': ensembleConfig('m', -1).replace('max_batch_size: 8', 'max_batch_size: 16'),
+      'e/1': null,
+      'm/config.pbtxt': onnxConfig('m'),
+      'm/1/model.onnx': GOOD_ONNX,
+    },
+    expect: 'error ensemble.step-batch-size e/config.pbtxt:8',
+  },
 ];
 
 function ensembleConfig(model: string, version: number): string {
