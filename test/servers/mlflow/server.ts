@@ -6,6 +6,7 @@ import {
   MemoryArtifactStorage,
   type StoredArtifact,
 } from './artifact-storage';
+import type { Database } from './database-messages';
 import { MlflowApiError, RawReplyError } from './errors';
 import { type ActiveFault, type FaultSpec, FaultInjector } from './faults';
 import { type ApiReply, type ApiRequest, htmlReply, internalErrorPage, notFoundPage } from './http';
