@@ -20,8 +20,20 @@ const taskNames = fs
   .filter((name) => fs.existsSync(path.join(tasksDir, name, 'task.json')))
   .sort();
 
-fs.rmSync(dist, { recursive: true, force: true });
+// dist/ is updated in place, each file replaced by a rename, so a test that runs a task while
+// another build is under way never sees a half-written bundle.
 fs.mkdirSync(dist, { recursive: true });
+
+function writeAtomically(file, content) {
+  const temporary = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, content);
+  fs.renameSync(temporary, file);
+}
+
+async function bundle(entry, outfile, extra = {}) {
+  const result = await esbuild.build({ ...common, ...extra, entryPoints: [entry], outfile, write: false });
+  for (const output of result.outputFiles) writeAtomically(output.path, output.contents);
+}
 
 const common = {
   bundle: true,
@@ -40,14 +52,10 @@ await Promise.all(
   taskNames.map(async (name) => {
     const out = path.join(dist, 'tasks', name);
     fs.mkdirSync(out, { recursive: true });
-    await esbuild.build({
-      ...common,
-      entryPoints: [path.join(tasksDir, name, 'index.ts')],
-      outfile: path.join(out, 'index.js'),
-    });
+    await bundle(path.join(tasksDir, name, 'index.ts'), path.join(out, 'index.js'));
     const task = JSON.parse(fs.readFileSync(path.join(tasksDir, name, 'task.json'), 'utf8'));
     task.version = { ...task.version, Patch: patch };
-    fs.writeFileSync(path.join(out, 'task.json'), `${JSON.stringify(task, null, 2)}\n`);
+    writeAtomically(path.join(out, 'task.json'), `${JSON.stringify(task, null, 2)}\n`);
     fs.copyFileSync(libJson, path.join(out, 'lib.json'));
     const icon = path.join(root, 'images', 'task-icon.png');
     if (fs.existsSync(icon)) fs.copyFileSync(icon, path.join(out, 'icon.png'));
@@ -55,10 +63,8 @@ await Promise.all(
 );
 
 if (fs.existsSync(path.join(root, 'bin', 'cli.ts'))) {
-  await esbuild.build({
-    ...common,
-    entryPoints: [path.join(root, 'bin', 'cli.ts')],
-    outfile: path.join(dist, 'cli', 'cli.js'),
+  fs.mkdirSync(path.join(dist, 'cli'), { recursive: true });
+  await bundle(path.join(root, 'bin', 'cli.ts'), path.join(dist, 'cli', 'cli.js'), {
     banner: { js: '#!/usr/bin/env node' },
   });
   fs.copyFileSync(libJson, path.join(dist, 'cli', 'lib.json'));

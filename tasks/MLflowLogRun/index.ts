@@ -1,9 +1,11 @@
-import { requiredString } from '../common/pipeline/inputs';
+import * as tl from 'azure-pipelines-task-lib/task';
 import { runTask } from '../common/pipeline/run-task';
-import { UserError } from '../common/user-error';
+import { logTrainingRun } from './operation';
+import { readParameters } from './parameters';
 
-// Placeholder until the task's issue lands: it checks its required inputs, then fails plainly.
-void runTask(__dirname, () => {
-  requiredString('experimentName');
-  throw new UserError('MLflowLogRun is not available in this build of the extension yet.');
-});
+const log = {
+  info: (line: string): void => console.log(line),
+  warning: (line: string): void => tl.warning(line),
+};
+
+void runTask(__dirname, () => logTrainingRun(readParameters(log.warning), log));

@@ -125,7 +125,8 @@ function agentEnvironment(temp: string, options: TaskRunOptions): NodeJS.Process
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   }
   for (const [id, endpoint] of Object.entries(options.endpoints ?? {})) {
-    const key = id.toUpperCase();
+    // The agent names these variables with the connection's id as is (a GUID in real runs).
+    const key = id;
     env[`ENDPOINT_URL_${key}`] = endpoint.url;
     env[`ENDPOINT_AUTH_${key}`] = JSON.stringify({
       scheme: endpoint.scheme,

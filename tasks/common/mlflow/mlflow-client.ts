@@ -66,9 +66,12 @@ export class MlflowClient {
     return this.serverInfo;
   }
 
-  /** The MLflow UI base (the tracking URI without a trailing slash). */
+  /** The MLflow UI base: the tracking URI without credentials or a trailing slash. */
   uiBase(): string {
-    return this.connection.trackingUri.replace(/\/+$/, '');
+    const url = new URL(this.connection.trackingUri);
+    url.username = '';
+    url.password = '';
+    return url.toString().replace(/\/+$/, '');
   }
 
   private async readServerInfo(): Promise<ServerInfo> {

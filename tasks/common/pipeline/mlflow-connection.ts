@@ -45,11 +45,17 @@ function fromServiceConnection(id: string): BaseConnection {
         `use it. Check that it exists and that this pipeline is allowed to use it.`,
     );
   }
-  const scheme = (tl.getEndpointAuthorizationScheme(id, true) ?? 'None').toLowerCase();
+  // getEndpointAuthorization, unlike the per-parameter getter, does not debug-log the values.
+  const authorization = tl.getEndpointAuthorization(id, true);
+  const scheme = (authorization?.scheme ?? 'None').toLowerCase();
+  const parameters = Object.entries(authorization?.parameters ?? {});
   const param = (key: string): string | undefined =>
-    tl.getEndpointAuthorizationParameter(id, key, true) || undefined;
+    parameters.find(([name]) => name.toLowerCase() === key.toLowerCase())?.[1] || undefined;
   const data = (key: string): string | undefined =>
     tl.getEndpointDataParameter(id, key, true) || undefined;
+  // Read from the environment directly: task-lib's getter would debug-log the secret.
+  const secretData = (key: string): string | undefined =>
+    process.env[`ENDPOINT_DATA_${id}_${key.toUpperCase()}`] || undefined;
 
   let auth: HttpAuth = { kind: 'none' };
   if (scheme === 'usernamepassword') {
@@ -68,7 +74,7 @@ function fromServiceConnection(id: string): BaseConnection {
   const tls: TlsSettings = { ...(caPem ? { caPem } : {}), insecure };
   warnIfInsecure(insecure, origin);
 
-  const secretKey = data('s3SecretAccessKey');
+  const secretKey = secretData('s3SecretAccessKey');
   registerSecret(secretKey);
   const s3: S3Settings = {
     ...definedOnly({
@@ -196,8 +202,12 @@ function clientCertificate(path: string): Pick<TlsSettings, 'clientCertPem' | 'c
   return { clientCertPem: pem.replace(key[0], ''), clientKeyPem: key[0] };
 }
 
+/**
+ * Reads MLflow's and AWS's variables straight from the environment, as MLflow's client does.
+ * Not through tl.getVariable: it writes every value it reads, secrets included, to the debug log.
+ */
 function env(name: string): string | undefined {
-  const value = tl.getVariable(name) ?? process.env[name];
+  const value = process.env[name];
   return value ? value : undefined;
 }
 
