@@ -225,8 +225,11 @@ class TextFormatParser {
       this.advance();
     }
 
+    const isMap = this.schema.messages.get(field.typeName ?? '')?.mapEntry === true;
     const add = (value: PbNode | undefined): void => {
-      if (value !== undefined) msg.entries.push({ field, namePos, value });
+      if (value === undefined) return;
+      msg.entries.push({ field, namePos, value });
+      if (isMap) this.noteDuplicateMapKeys(msg, field);
     };
     if (field.repeated && this.tryConsume('[')) {
       if (this.tryConsume(']')) return;
@@ -235,15 +238,9 @@ class TextFormatParser {
         if (this.tryConsume(']')) break;
         this.consume(',');
       }
-      if (field.type === 'message' && this.schema.messages.get(field.typeName ?? '')?.mapEntry) {
-        this.noteDuplicateMapKeys(msg, field);
-      }
       return;
     }
     add(this.consumeValueOrNote(field, depth));
-    if (field.type === 'message' && this.schema.messages.get(field.typeName ?? '')?.mapEntry) {
-      this.noteDuplicateMapKeys(msg, field);
-    }
   }
 
   /** Parses one value; a value of the wrong type is noted and skipped. */

@@ -2,7 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Finding } from '../../../tasks/common/triton/finding';
-import { validateConfigText } from '../../../tasks/common/triton/validate';
+import { ONNX_ELEMENT_TYPES } from '../../../tasks/common/triton/onnx-proto';
+import { validateConfigText, validateModel } from '../../../tasks/common/triton/validate';
+import { onnxModel, removeTree, writeTree } from './temp-repository';
 
 /**
  * Thousands of seeded random edits of valid configs: the validator must never crash, and every
@@ -210,5 +212,41 @@ describe('Triton validator under random edits', function () {
     // Random edits must exercise both outcomes, or the test is not testing much.
     assert.ok((outcomes.get('failed') ?? 0) > runs / 10, JSON.stringify([...outcomes]));
     assert.ok((outcomes.get('passed') ?? 0) + (outcomes.get('passedWithWarnings') ?? 0) > 0);
+  });
+
+  it('never crashes on model folders with mutated configs and corrupted model.onnx', async () => {
+    const onnx = onnxModel(
+      [{ name: 'x', elemType: ONNX_ELEMENT_TYPES.FLOAT ?? 1, shape: ['N', 4] }],
+      [{ name: 'y', elemType: ONNX_ELEMENT_TYPES.FLOAT ?? 1, shape: ['N', 2] }],
+    );
+    const config = `name: "m"\nbackend: "onnxruntime"\nmax_batch_size: 8
+input { name: "x" data_type: TYPE_FP32 dims: [ 4 ] }
+output { name: "y" data_type: TYPE_FP32 dims: [ 2 ] label_filename: "labels.txt" }\n`;
+    const deadline = Date.now() + 3000;
+    let runs = 0;
+    for (let seed = 1; seed <= 300 && Date.now() < deadline; seed += 1) {
+      const next = random(seed);
+      const bytes = Uint8Array.from(onnx);
+      for (let i = 0; i < 1 + Math.floor(next() * 4); i += 1) {
+        bytes[Math.floor(next() * bytes.length)] = Math.floor(next() * 256);
+      }
+      const cut = next() < 0.3 ? bytes.slice(0, Math.floor(next() * bytes.length)) : bytes;
+      const root = writeTree({
+        'm/config.pbtxt': mutate(config, next),
+        'm/1/model.onnx': cut,
+        [next() < 0.5 ? 'm/labels.txt' : 'm/2/other.txt']: 'a\n',
+      });
+      try {
+        const result = await validateModel(`${root}/m`);
+        for (const finding of result.findings) {
+          assert.notEqual(finding.rule, 'validator.internal', `seed ${seed}: ${finding.message}`);
+          assert.ok(finding.message.length > 0 && finding.line >= 0, `seed ${seed}`);
+        }
+      } finally {
+        removeTree(root);
+      }
+      runs += 1;
+    }
+    assert.ok(runs >= 50, `only ${runs} model folders ran before the time bound`);
   });
 });
