@@ -1,0 +1,331 @@
+import type { MlflowClient } from '../common/mlflow/mlflow-client';
+import { getAliasVersion } from '../common/mlflow/registry/aliases';
+import { getVersion, setVersionTags } from '../common/mlflow/registry/versions';
+import type { ModelVersion } from '../common/mlflow/types';
+import {
+  aliasTarget,
+  describeVersion,
+  moveChampion,
+  type AliasMoveOutcome,
+} from '../common/promotion/alias-move';
+import type { ApprovalRecord } from '../common/promotion/approval-reader';
+import { demotedTags, promotedTags, type AuditFacts } from '../common/promotion/audit-tags';
+import { evaluateGates } from '../common/promotion/gates';
+import { readVersionMetrics } from '../common/promotion/version-metrics';
+import { UserError } from '../common/user-error';
+import type { PromotionParameters } from './parameters';
+import type { PromotionReport } from './report';
+
+/** What the story needs from the outside world, passed in so it can run without an agent. */
+export interface PromotionServices {
+  client: MlflowClient;
+  readApproval: () => Promise<ApprovalRecord>;
+  now: () => Date;
+  log: (line: string) => void;
+  warn: (line: string) => void;
+}
+
+/**
+ * Promotes, rolls back or evaluates, filling the report as it goes. Throws a UserError when
+ * the run must fail; the report then still holds everything learnt so far.
+ */
+export async function runPromotion(
+  params: PromotionParameters,
+  services: PromotionServices,
+  report: PromotionReport,
+): Promise<void> {
+  const info = await services.client.server();
+  report.server = `MLflow ${info.version} at ${services.client.uiBase()}`;
+  services.log(`Talking to ${report.server}.`);
+
+  if (params.mode === 'rollback') await rollBack(params, services, report);
+  else await promote(params, services, report);
+}
+
+async function promote(
+  params: PromotionParameters,
+  services: PromotionServices,
+  report: PromotionReport,
+): Promise<void> {
+  const { client } = services;
+  const name = params.modelName;
+  const challenger = await resolveChallenger(params, client);
+  report.challengerVersion = challenger.version;
+  const champion = await getAliasVersion(client, name, params.championAlias);
+  report.championBefore = champion?.version;
+  report.rollbackBefore = await aliasTarget(client, name, params.rollbackAlias);
+  report.championAfter = champion?.version;
+  report.previousChampion = report.rollbackBefore;
+  services.log(
+    `Challenger: version ${challenger.version} (${report.challengerLabel}); champion ` +
+      `"${params.championAlias}": ${describeVersion(champion?.version)}.`,
+  );
+
+  if (champion?.version === challenger.version) {
+    report.outcome = 'alreadyChampion';
+    report.message =
+      `Version ${challenger.version} of "${name}" is already the champion ` +
+      `("${params.championAlias}"); nothing to do.`;
+    return;
+  }
+  if (challenger.status !== undefined && challenger.status !== 'READY') {
+    throw new UserError(
+      `Version ${challenger.version} of "${name}" is ${challenger.status}, not READY: only a ` +
+        `registered version can be promoted. Wait for its registration or register it again.`,
+    );
+  }
+
+  await evaluate(params, services, report, challenger, champion);
+  const gates = report.gates;
+  if (!gates) return;
+  if (!gates.passed) {
+    report.outcome = 'gatesFailed';
+    report.message =
+      `Version ${challenger.version} was not promoted: ${gates.failures.length} gate(s) ` +
+      `failed: ${gates.failures.join(' | ')}`;
+    if (params.failOnGate) throw new UserError(report.message);
+    return;
+  }
+  if (params.mode === 'dryRun') {
+    report.outcome = 'dryRunPassed';
+    report.message =
+      `Dry run: every gate passed; version ${challenger.version} would replace ` +
+      `${describeVersion(champion?.version)} as "${params.championAlias}". Nothing was changed.`;
+    return;
+  }
+
+  const approval = await services.readApproval();
+  report.approval = approval;
+  (approval.source === 'approval' ? services.log : services.warn)(`${approval.note}.`);
+
+  const outcome = await moveChampion(client, {
+    name,
+    championAlias: params.championAlias,
+    rollbackAlias: params.rollbackAlias,
+    target: challenger.version,
+    expectedChampion: champion?.version,
+    ...(params.challenger.kind === 'alias' ? { targetAlias: params.challenger.alias } : {}),
+    settleMs: params.settleSeconds * 1000,
+  });
+  await finishMove(params, services, report, outcome, 'promotion');
+}
+
+async function rollBack(
+  params: PromotionParameters,
+  services: PromotionServices,
+  report: PromotionReport,
+): Promise<void> {
+  const { client } = services;
+  const name = params.modelName;
+  const target = await getAliasVersion(client, name, params.rollbackAlias);
+  if (!target) {
+    throw new UserError(
+      `Nothing to roll back to: alias "${params.rollbackAlias}" of "${name}" is not set. ` +
+        `It is set by a promotion; to go back to a given version, promote it by number ` +
+        `(mode promote, challenger <version>).`,
+    );
+  }
+  report.challengerLabel = `alias "${params.rollbackAlias}"`;
+  report.challengerVersion = target.version;
+  const champion = await aliasTarget(client, name, params.championAlias);
+  report.championBefore = champion;
+  report.rollbackBefore = target.version;
+  report.championAfter = champion;
+  report.previousChampion = target.version;
+
+  if (champion === target.version) {
+    report.outcome = 'alreadyChampion';
+    report.message =
+      `Version ${target.version} is already the champion ("${params.championAlias}"); ` +
+      `nothing to roll back.`;
+    return;
+  }
+
+  const approval = await services.readApproval();
+  report.approval = approval;
+  (approval.source === 'approval' ? services.log : services.warn)(`${approval.note}.`);
+
+  const outcome = await moveChampion(client, {
+    name,
+    championAlias: params.championAlias,
+    rollbackAlias: params.rollbackAlias,
+    target: target.version,
+    expectedChampion: champion,
+    targetAlias: params.rollbackAlias,
+    settleMs: params.settleSeconds * 1000,
+  });
+  await finishMove(params, services, report, outcome, 'rollback');
+}
+
+async function resolveChallenger(
+  params: PromotionParameters,
+  client: MlflowClient,
+): Promise<ModelVersion> {
+  const name = params.modelName;
+  if (params.challenger.kind === 'version') {
+    return getVersion(client, name, params.challenger.version);
+  }
+  const alias = params.challenger.alias;
+  const version = await getAliasVersion(client, name, alias);
+  if (!version) {
+    throw new UserError(
+      `Input challenger: alias "${alias}" of "${name}" is not set. Point it at the candidate ` +
+        `version first (SetAlias task), or give the version number.`,
+    );
+  }
+  return version;
+}
+
+/** Reads the evidence and evaluates every gate into the report. */
+async function evaluate(
+  params: PromotionParameters,
+  services: PromotionServices,
+  report: PromotionReport,
+  challenger: ModelVersion,
+  champion: ModelVersion | undefined,
+): Promise<void> {
+  const challengerMetrics = await readVersionMetrics(services.client, challenger);
+  const championMetrics = champion
+    ? await readVersionMetrics(services.client, champion)
+    : undefined;
+  for (const note of [...challengerMetrics.notes, ...(championMetrics?.notes ?? [])]) {
+    services.warn(`${note}.`);
+    report.notes.push(note);
+  }
+  report.challengerMetrics = challengerMetrics.byKey;
+  if (championMetrics) report.championMetrics = championMetrics.byKey;
+
+  const gates = evaluateGates(
+    {
+      requiredTags: params.requiredTags,
+      metricGates: params.metricGates,
+      firstPromotionPasses: params.allowFirstPromotion,
+    },
+    {
+      challengerTags: challenger.tags,
+      challengerMetrics: challengerMetrics.byKey,
+      championMetrics: championMetrics?.byKey,
+    },
+  );
+  report.gates = gates;
+  for (const verdict of gates.tags) {
+    services.log(
+      `${verdict.passed ? 'PASS' : 'FAIL'} tag ${verdict.required.key}: ${verdict.detail}`,
+    );
+  }
+  for (const verdict of gates.metrics) {
+    const details = verdict.checks.map((check) => check.detail).join('; ');
+    services.log(`${verdict.passed ? 'PASS' : 'FAIL'} metric ${verdict.gate.metric}: ${details}`);
+  }
+}
+
+/** Turns the move's outcome into the report, audits a move that stands, or fails the run. */
+async function finishMove(
+  params: PromotionParameters,
+  services: PromotionServices,
+  report: PromotionReport,
+  outcome: AliasMoveOutcome,
+  kind: AuditFacts['kind'],
+): Promise<void> {
+  const name = params.modelName;
+  const target = report.challengerVersion ?? '';
+  const alias = params.championAlias;
+  switch (outcome.kind) {
+    case 'championMoved':
+      report.outcome = 'championMoved';
+      report.championAfter = outcome.found;
+      throw new UserError(
+        `The champion moved while this run was deciding: "${alias}" of "${name}" is now ` +
+          `${describeVersion(outcome.found)}, not ${describeVersion(report.championBefore)} ` +
+          `as when the gates were evaluated. Nothing was changed. Run the task again to ` +
+          `evaluate version ${target} against the new champion.`,
+      );
+    case 'targetMoved':
+      report.outcome = 'targetMoved';
+      throw new UserError(
+        `${report.challengerLabel} of "${name}" moved while this run was deciding: it now ` +
+          `points to ${describeVersion(outcome.found)}, not version ${target}. Nothing was ` +
+          `changed. Run the task again to evaluate the new candidate.`,
+      );
+    case 'overtaken':
+      report.outcome = 'overtaken';
+      report.championAfter = outcome.champion;
+      await auditOvertaken(params, services, report, outcome.champion, kind);
+      throw new UserError(overtakenMessage(params, report, outcome.champion));
+    case 'moved':
+      break;
+  }
+
+  for (const note of outcome.notes) services.warn(note);
+  report.notes.push(...outcome.notes);
+  const facts = auditFacts(params, report, kind, services.now());
+  await setVersionTags(services.client, name, target, promotedTags(facts));
+  if (outcome.previous !== undefined) {
+    await setVersionTags(services.client, name, outcome.previous, demotedTags(facts));
+  }
+
+  report.outcome = kind === 'rollback' ? 'rolledBack' : 'promoted';
+  report.championAfter = target;
+  report.previousChampion = outcome.previous;
+  report.message =
+    kind === 'rollback'
+      ? `Rolled back "${alias}" of "${name}" to version ${target} (was ` +
+        `${describeVersion(outcome.previous)}); "${params.rollbackAlias}" now points to ` +
+        `${describeVersion(outcome.previous)}.`
+      : `Promoted version ${target} of "${name}" to "${alias}" (was ` +
+        `${describeVersion(outcome.previous)}); "${params.rollbackAlias}" keeps ` +
+        `${describeVersion(outcome.previous)}. Approved by ${report.approval?.approvedBy ?? '?'}.`;
+}
+
+/** Our version was champion for a moment: its tags say so, and who replaced it. */
+async function auditOvertaken(
+  params: PromotionParameters,
+  services: PromotionServices,
+  report: PromotionReport,
+  winner: string | undefined,
+  kind: AuditFacts['kind'],
+): Promise<void> {
+  const target = report.challengerVersion ?? '';
+  const facts = auditFacts(params, report, kind, services.now());
+  await setVersionTags(services.client, params.modelName, target, [
+    ...promotedTags(facts),
+    ...demotedTags({ ...facts, newChampion: winner ?? 'none' }),
+  ]);
+}
+
+function overtakenMessage(
+  params: PromotionParameters,
+  report: PromotionReport,
+  winner: string | undefined,
+): string {
+  return (
+    `Another promotion of "${params.modelName}" ran at the same time and moved ` +
+    `"${params.championAlias}" to ${describeVersion(winner)} right after this run set it to ` +
+    `version ${report.challengerVersion ?? '?'}. That promotion stands; this run changed ` +
+    `nothing more and tagged version ${report.challengerVersion ?? '?'} as replaced. Run ` +
+    `the task again to evaluate it against the new champion.`
+  );
+}
+
+function auditFacts(
+  params: PromotionParameters,
+  report: PromotionReport,
+  kind: AuditFacts['kind'],
+  at: Date,
+): AuditFacts {
+  const { pipeline } = params;
+  const buildName = [pipeline.pipelineName, pipeline.buildNumber].filter(Boolean).join(' ');
+  const build = pipeline.buildId
+    ? `${buildName || 'pipeline'} (build ${pipeline.buildId})`
+    : 'run outside Azure Pipelines';
+  return {
+    kind,
+    at,
+    build,
+    buildUrl: pipeline.runUrl,
+    approvedBy: report.approval?.approvedBy ?? pipeline.requestedFor ?? 'unknown',
+    approvalSource: report.approval?.source ?? 'requester',
+    newChampion: report.challengerVersion ?? '',
+    oldChampion: report.championBefore,
+  };
+}
