@@ -156,8 +156,10 @@ export async function checkModelLayout(
     );
   }
   if (effective.platform !== 'ensemble') {
-    for (const version of served) {
-      await checkModelFile(scan, config, effective, version, rel, add);
+    // A version outside the policy is not loaded now, but would be once the policy changes.
+    for (const version of [...scan.versions.keys()].sort((a, b) => a - b)) {
+      const severity = served.includes(version) ? 'error' : 'warning';
+      await checkModelFile(scan, config, effective, version, severity, rel, add);
     }
   }
   if (config !== undefined) await checkNamedFiles(scan, config, configFile, rel, add);
@@ -247,6 +249,7 @@ async function checkModelFile(
   config: PbMessageNode | undefined,
   effective: EffectiveModel,
   version: number,
+  severity: Finding['severity'],
   rel: (...p: string[]) => string,
   add: Add,
 ): Promise<void> {
@@ -264,7 +267,7 @@ async function checkModelFile(
     const kind = entries.get(effective.defaultModelFilename);
     if (wantsDir && kind === 'file') {
       add(
-        'error',
+        severity,
         'layout.model-file',
         rel(folder, effective.defaultModelFilename),
         undefined,
@@ -277,7 +280,7 @@ async function checkModelFile(
   const others = [...entries.keys()].filter((n) => /^model\./.test(n));
   const written = scalar(config, 'default_model_filename');
   add(
-    'error',
+    severity,
     'layout.model-file',
     rel(folder),
     written === undefined ? undefined : written.pos,

@@ -96,6 +96,16 @@ const LAYOUT_CASES: LayoutCase[] = [
     expect: 'error layout.model-file m/1:6',
   },
   {
+    what: 'a version outside the policy still holds the model file',
+    good: {
+      'm/config.pbtxt': onnxConfig('m'),
+      'm/1/model.onnx': GOOD_ONNX,
+      'm/2/model.onnx': GOOD_ONNX,
+    },
+    bad: { 'm/config.pbtxt': onnxConfig('m'), 'm/1': null, 'm/2/model.onnx': GOOD_ONNX },
+    expect: 'warning layout.model-file m/1',
+  },
+  {
     what: 'the python backend needs model.py',
     good: {
       'p/config.pbtxt': onnxConfig('p').replace('onnxruntime', 'python'),
