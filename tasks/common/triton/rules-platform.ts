@@ -34,16 +34,6 @@ export function checkPlatformAndBackend(ctx: RuleContext): void {
   const backendAt = positionOf(config, lastEntry(config, 'backend') ? 'backend' : 'platform');
   const written = scalar(config, 'backend')?.value ?? '';
 
-  if (effective.name === '' && ctx.facts.folderName !== undefined) {
-    ctx.report(
-      'error',
-      'config.name',
-      config.pos,
-      "The model configuration must specify 'name'.",
-      'Add name: "<model folder name>".',
-    );
-  }
-
   if (typeof written === 'string' && BACKEND_MIXUPS[written] !== undefined) {
     ctx.report(
       'error',
