@@ -1,5 +1,6 @@
 import * as tl from 'azure-pipelines-task-lib/task';
 import type { MlflowConnection } from '../common/mlflow/connection';
+import { keyProblem, MLFLOW_LIMITS } from '../common/mlflow/limits';
 import { checkAliasName } from '../common/mlflow/registry/alias-name';
 import type { LocationInputs, ModelLocation } from '../common/mlflow/registry/run-model';
 import type { KeyValue } from '../common/mlflow/types';
@@ -106,7 +107,18 @@ function readTags(): KeyValue[] {
           `the task itself. Choose another key.`,
       );
     }
-    tags.push({ key, value: text.slice(equals + 1).trim() });
+    const problem = keyProblem(key);
+    if (problem !== undefined) {
+      throw new UserError(`Input tags, line ${line}: the key "${key}" is refused: ${problem}.`);
+    }
+    const value = text.slice(equals + 1).trim();
+    if (value.length > MLFLOW_LIMITS.tagValueLength) {
+      throw new UserError(
+        `Input tags, line ${line}: the value of "${key}" is ${value.length} characters long; ` +
+          `MLflow keeps at most ${MLFLOW_LIMITS.tagValueLength}. Shorten it.`,
+      );
+    }
+    tags.push({ key, value });
   }
   return tags;
 }

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { runBundledTask, type TaskRunOptions, type TaskRunResult } from '../../harness/task-runner';
 import { startMlflowServer, type MlflowTestServer } from '../../servers/mlflow';
-import { PIPELINE, RUN_URL, seedLoggedModel, seedRun, versionsOf } from './seed';
+import { PIPELINE, RUN_URL, seedAs, seedLoggedModel, seedRun, versionsOf } from './seed';
 
 const CREATE_VERSION = '/api/2.0/mlflow/model-versions/create';
 
@@ -318,6 +318,15 @@ for (const mode of [2, 3] as const) {
       assert.equal(server.store.registeredModels.size, 0);
     });
 
+    it('refuses a tag key MLflow would refuse, naming the line', async () => {
+      const result = await register({
+        inputs: { ...withConnection, runId: 'abc', tags: 'team=churn\n../up=1' },
+      });
+      assert.equal(result.result, 'Failed');
+      assert.match(result.resultMessage, /Input tags, line 2: the key "\.\.\/up" is refused/);
+      assert.equal(server.requests.length, 0);
+    });
+
     it('refuses a tag line without key=value, naming the line', async () => {
       const result = await register({
         inputs: { ...withConnection, runId: 'abc', tags: 'team=churn\njust-a-word' },
@@ -336,6 +345,28 @@ for (const mode of [2, 3] as const) {
       });
       assert.equal(result.result, 'Succeeded', result.resultMessage);
       assert.equal(versionsOf(server, 'churn').length, 1);
+    });
+
+    it('keeps credentials in the tracking URI out of the log, summary and tags', async () => {
+      const secured = await startMlflowServer({ mode, auth: {} });
+      try {
+        seedAs(secured, 'admin', 'password');
+        const run = await seedRun(secured);
+        const uri = secured.url.replace('http://', 'http://admin:password@');
+        const result = await runBundledTask('RegisterModel', {
+          inputs: { modelName: 'churn', runId: run.runId, alias: 'challenger' },
+          variables: PIPELINE,
+          env: { MLFLOW_TRACKING_URI: uri },
+        });
+        assert.equal(result.result, 'Succeeded', result.resultMessage);
+        assert.doesNotMatch(result.visibleOutput, /password/);
+        assert.doesNotMatch(result.summaries.join('\n'), /password|admin:/);
+        assert.ok(result.summaries[0]?.includes(`${secured.url}/#/models/churn/versions/1`));
+        const tags = [...(versionsOf(secured, 'churn')[0]?.tags.values() ?? [])].join('\n');
+        assert.doesNotMatch(tags, /password/);
+      } finally {
+        await secured.close();
+      }
     });
   });
 }

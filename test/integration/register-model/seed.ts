@@ -9,6 +9,18 @@ export interface SeededRun {
   modelId?: string;
 }
 
+const seedAuth = new WeakMap<MlflowTestServer, string>();
+
+/** Makes the seeding calls to a server with basic auth log in as this user. */
+export function seedAs(server: MlflowTestServer, username: string, password: string): void {
+  seedAuth.set(server, `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`);
+}
+
+function authHeader(server: MlflowTestServer): Record<string, string> {
+  const value = seedAuth.get(server);
+  return value === undefined ? {} : { Authorization: value };
+}
+
 /** Sends one MLflow API call to the test server and returns the parsed answer. */
 export async function api<T>(
   server: MlflowTestServer,
@@ -22,7 +34,7 @@ export async function api<T>(
   }
   const response = await fetch(url, {
     method,
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', ...authHeader(server) },
     ...(method === 'GET' ? {} : { body: JSON.stringify(body ?? {}) }),
   });
   const text = await response.text();
@@ -34,6 +46,7 @@ async function upload(server: MlflowTestServer, artifactUri: string, file: strin
   const key = artifactUri.replace(/^mlflow-artifacts:\/*/, '');
   const response = await fetch(`${server.url}/api/2.0/mlflow-artifacts/artifacts/${key}/${file}`, {
     method: 'PUT',
+    headers: authHeader(server),
     body: data,
   });
   if (!response.ok) throw new Error(`upload ${file} -> ${response.status}`);
