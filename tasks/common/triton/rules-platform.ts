@@ -9,22 +9,22 @@ import { closestMatch } from './suggest';
 
 /** What to write instead of a backend name used as a platform, and vice versa. */
 const PLATFORM_MIXUPS: Readonly<Record<string, string>> = {
-  python: 'write backend: "python" (python is a backend, not a platform)',
-  onnxruntime: 'write platform: "onnxruntime_onnx", or backend: "onnxruntime"',
-  tensorrt: 'write platform: "tensorrt_plan", or backend: "tensorrt"',
-  pytorch: 'write platform: "pytorch_libtorch", or backend: "pytorch"',
-  tensorflow: 'write platform: "tensorflow_savedmodel" (or "tensorflow_graphdef")',
-  openvino: 'write backend: "openvino" (openvino is a backend, not a platform)',
-  fil: 'write backend: "fil"',
+  python: 'Write backend: "python" (python is a backend, not a platform)',
+  onnxruntime: 'Write platform: "onnxruntime_onnx", or backend: "onnxruntime"',
+  tensorrt: 'Write platform: "tensorrt_plan", or backend: "tensorrt"',
+  pytorch: 'Write platform: "pytorch_libtorch", or backend: "pytorch"',
+  tensorflow: 'Write platform: "tensorflow_savedmodel" (or "tensorflow_graphdef")',
+  openvino: 'Write backend: "openvino" (openvino is a backend, not a platform)',
+  fil: 'Write backend: "fil"',
 };
 
 const BACKEND_MIXUPS: Readonly<Record<string, string>> = {
-  tensorrt_plan: 'write platform: "tensorrt_plan", or backend: "tensorrt"',
-  onnxruntime_onnx: 'write platform: "onnxruntime_onnx", or backend: "onnxruntime"',
-  pytorch_libtorch: 'write platform: "pytorch_libtorch", or backend: "pytorch"',
-  tensorflow_savedmodel: 'write platform: "tensorflow_savedmodel", or backend: "tensorflow"',
-  tensorflow_graphdef: 'write platform: "tensorflow_graphdef", or backend: "tensorflow"',
-  ensemble: 'write platform: "ensemble" and no backend',
+  tensorrt_plan: 'Write platform: "tensorrt_plan", or backend: "tensorrt"',
+  onnxruntime_onnx: 'Write platform: "onnxruntime_onnx", or backend: "onnxruntime"',
+  pytorch_libtorch: 'Write platform: "pytorch_libtorch", or backend: "pytorch"',
+  tensorflow_savedmodel: 'Write platform: "tensorflow_savedmodel", or backend: "tensorflow"',
+  tensorflow_graphdef: 'Write platform: "tensorflow_graphdef", or backend: "tensorflow"',
+  ensemble: 'Write platform: "ensemble" and no backend',
 };
 
 /** The model must have a name, and a platform/backend pair Triton can load. */
@@ -128,7 +128,7 @@ function reportMissingBackend(ctx: RuleContext, at: { line: number; column: numb
 
 function platformFix(platform: string, backend: string): string {
   const mixup = PLATFORM_MIXUPS[platform];
-  if (mixup !== undefined) return `${mixup[0]?.toUpperCase()}${mixup.slice(1)}.`;
+  if (mixup !== undefined) return `${mixup}.`;
   const near = closestMatch(platform, PLATFORMS);
   if (near !== undefined) return `Did you mean platform: "${near}"?`;
   const forBackend = Object.keys(PLATFORM_BACKEND).filter((p) => PLATFORM_BACKEND[p] === backend);
