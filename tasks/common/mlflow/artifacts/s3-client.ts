@@ -24,6 +24,9 @@ export function createS3Client(settings: S3Settings, uri: string): S3Client {
         `AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.`,
     );
   }
+  // The bundle pins its SDK version and the agent picks the Node version (Node20_1 or Node24):
+  // the SDK's notice about its future Node requirement is not something a pipeline can act on.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const httpsAgent = new https.Agent({
     keepAlive: true,
     ...(settings.tls.caPem ? { ca: [...tls.rootCertificates, settings.tls.caPem] } : {}),
