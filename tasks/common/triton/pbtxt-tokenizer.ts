@@ -49,11 +49,6 @@ const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
   '"': '"',
 };
 
-const IDENTIFIER = /[A-Za-z0-9_]*/y;
-const HEX_NUMBER = /^0[xX]$/;
-const HEX_DIGITS = /[0-9a-fA-F]*/y;
-const DIGITS = /[0-9]*/y;
-
 function isLetter(c: string): boolean {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_';
 }
@@ -145,75 +140,74 @@ export class PbtxtTokenizer {
   }
 
   private readIdentifier(line: number, column: number): Token {
-    IDENTIFIER.lastIndex = this.offset;
-    IDENTIFIER.test(this.text);
-    const text = this.text.slice(this.offset, IDENTIFIER.lastIndex);
-    this.column += IDENTIFIER.lastIndex - this.offset;
-    this.offset = IDENTIFIER.lastIndex;
+    const from = this.offset;
+    let end = from;
+    while (isLetter(this.text.charAt(end)) || isDigit(this.text.charAt(end))) end += 1;
+    const text = this.text.slice(from, end);
+    this.moveTo(end);
     return { line, column, kind: 'identifier', text, value: text };
   }
 
   private readNumber(start: Position): Token {
     const from = this.offset;
-    const hex = HEX_NUMBER.exec(this.text.slice(from, from + 2));
+    const text = this.text;
+    const second = text.charAt(from + 1);
     let kind: TokenKind = 'integer';
     let end: number;
-    if (hex !== null) {
-      HEX_DIGITS.lastIndex = from + 2;
-      HEX_DIGITS.test(this.text);
-      end = HEX_DIGITS.lastIndex;
+    if (text.charAt(from) === '0' && (second === 'x' || second === 'X')) {
+      end = from + 2;
+      while (isHexDigit(text.charAt(end))) end += 1;
       if (end === from + 2) {
         this.moveTo(end);
         throw this.errorHere('"0x" must be followed by hex digits.');
       }
-    } else if (this.text.charAt(from) === '0' && isDigit(this.text.charAt(from + 1))) {
-      DIGITS.lastIndex = from;
-      DIGITS.test(this.text);
-      end = DIGITS.lastIndex;
-      const bad = /[89]/.exec(this.text.slice(from, end));
-      if (bad !== null) {
-        this.moveTo(from + bad.index);
-        throw this.errorHere('Numbers starting with leading zero must be in octal.');
+    } else if (text.charAt(from) === '0' && isDigit(second)) {
+      end = from + 1;
+      while (isDigit(text.charAt(end))) {
+        if (!isOctalDigit(text.charAt(end))) {
+          this.moveTo(end);
+          throw this.errorHere('Numbers starting with leading zero must be in octal.');
+        }
+        end += 1;
       }
     } else {
       end = this.scanDecimal(from);
-      const body = this.text.slice(from, end);
-      if (body.includes('.') || /[eE]/.test(body)) kind = 'float';
-      if (/[eE][+-]?$/.test(body)) {
+      for (let i = from; i < end; i += 1) {
+        const c = text.charAt(i);
+        if (c === '.' || c === 'e' || c === 'E') kind = 'float';
+      }
+      const last = text.charAt(end - 1);
+      if (last === 'e' || last === 'E' || last === '+' || last === '-') {
         this.moveTo(end);
         throw this.errorHere('"e" must be followed by exponent.');
       }
       // protobuf allows the `f` suffix only after a float: `1f` is a number then a name.
-      const suffix = this.text.charAt(end);
+      const suffix = text.charAt(end);
       if (kind === 'float' && (suffix === 'f' || suffix === 'F')) end += 1;
     }
     this.moveTo(end);
     if (isLetter(this.peekChar()) || this.peekChar() === '.') {
       throw this.errorHere('Need space between number and identifier.');
     }
-    const text = this.slice(from);
-    return { ...start, kind, text, value: text };
+    const token = text.slice(from, end);
+    return { line: start.line, column: start.column, kind, text: token, value: token };
   }
 
   /** The end of a decimal number: digits, an optional fraction, an optional exponent. */
   private scanDecimal(from: number): number {
     const text = this.text;
     let end = from;
-    const digitAt = (i: number): boolean => {
-      const code = text.charCodeAt(i);
-      return code >= 48 && code <= 57;
-    };
-    while (digitAt(end)) end += 1;
+    while (isDigit(text.charAt(end))) end += 1;
     if (text.charAt(end) === '.') {
       end += 1;
-      while (digitAt(end)) end += 1;
+      while (isDigit(text.charAt(end))) end += 1;
     }
     const e = text.charAt(end);
     if (e === 'e' || e === 'E') {
       end += 1;
       const sign = text.charAt(end);
       if (sign === '+' || sign === '-') end += 1;
-      while (digitAt(end)) end += 1;
+      while (isDigit(text.charAt(end))) end += 1;
     }
     return end;
   }
