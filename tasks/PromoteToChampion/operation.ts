@@ -1,5 +1,6 @@
 import type { MlflowClient } from '../common/mlflow/mlflow-client';
 import { getAliasVersion } from '../common/mlflow/registry/aliases';
+import { versionUiUrl } from '../common/mlflow/registry/registry-links';
 import { getVersion, setVersionTags } from '../common/mlflow/registry/versions';
 import type { ModelVersion } from '../common/mlflow/types';
 import {
@@ -10,7 +11,7 @@ import {
 } from '../common/promotion/alias-move';
 import type { ApprovalRecord } from '../common/promotion/approval-reader';
 import { demotedTags, promotedTags, type AuditFacts } from '../common/promotion/audit-tags';
-import { evaluateGates } from '../common/promotion/gates';
+import { evaluateGates, type GateReport } from '../common/promotion/gates';
 import { readVersionMetrics } from '../common/promotion/version-metrics';
 import { UserError } from '../common/user-error';
 import type { PromotionParameters } from './parameters';
@@ -50,47 +51,49 @@ async function promote(
   const { client } = services;
   const name = params.modelName;
   const challenger = await resolveChallenger(params, client);
-  report.challengerVersion = challenger.version;
+  // Versions are compared as strings: a server may write them as JSON numbers.
+  const target = String(challenger.version);
+  report.challengerVersion = target;
+  report.challengerUrl = versionUiUrl(client, name, target);
   const champion = await getAliasVersion(client, name, params.championAlias);
-  report.championBefore = champion?.version;
+  const championVersion = champion ? String(champion.version) : undefined;
+  report.championBefore = championVersion;
   report.rollbackBefore = await aliasTarget(client, name, params.rollbackAlias);
-  report.championAfter = champion?.version;
+  report.championAfter = championVersion;
   report.previousChampion = report.rollbackBefore;
   services.log(
-    `Challenger: version ${challenger.version} (${report.challengerLabel}); champion ` +
-      `"${params.championAlias}": ${describeVersion(champion?.version)}.`,
+    `Challenger: version ${target} (${report.challengerLabel}); champion ` +
+      `"${params.championAlias}": ${describeVersion(championVersion)}.`,
   );
 
-  if (champion?.version === challenger.version) {
+  if (championVersion === target) {
     report.outcome = 'alreadyChampion';
     report.message =
-      `Version ${challenger.version} of "${name}" is already the champion ` +
+      `Version ${target} of "${name}" is already the champion ` +
       `("${params.championAlias}"); nothing to do.`;
     return;
   }
   if (challenger.status !== undefined && challenger.status !== 'READY') {
     throw new UserError(
-      `Version ${challenger.version} of "${name}" is ${challenger.status}, not READY: only a ` +
-        `registered version can be promoted. Wait for its registration or register it again.`,
+      `Version ${target} of "${name}" is ${challenger.status}, not READY: only a registered ` +
+        `version can be promoted. Wait for its registration or register it again.`,
     );
   }
 
-  await evaluate(params, services, report, challenger, champion);
-  const gates = report.gates;
-  if (!gates) return;
+  const gates = await evaluate(params, services, report, challenger, champion);
   if (!gates.passed) {
     report.outcome = 'gatesFailed';
     report.message =
-      `Version ${challenger.version} was not promoted: ${gates.failures.length} gate(s) ` +
-      `failed: ${gates.failures.join(' | ')}`;
+      `Version ${target} was not promoted: ${gates.failures.length} gate(s) failed: ` +
+      gates.failures.join(' | ');
     if (params.failOnGate) throw new UserError(report.message);
     return;
   }
   if (params.mode === 'dryRun') {
     report.outcome = 'dryRunPassed';
     report.message =
-      `Dry run: every gate passed; version ${challenger.version} would replace ` +
-      `${describeVersion(champion?.version)} as "${params.championAlias}". Nothing was changed.`;
+      `Dry run: every gate passed; version ${target} would replace ` +
+      `${describeVersion(championVersion)} as "${params.championAlias}". Nothing was changed.`;
     return;
   }
 
@@ -102,8 +105,8 @@ async function promote(
     name,
     championAlias: params.championAlias,
     rollbackAlias: params.rollbackAlias,
-    target: challenger.version,
-    expectedChampion: champion?.version,
+    target,
+    expectedChampion: championVersion,
     ...(params.challenger.kind === 'alias' ? { targetAlias: params.challenger.alias } : {}),
     settleMs: params.settleSeconds * 1000,
   });
@@ -117,26 +120,28 @@ async function rollBack(
 ): Promise<void> {
   const { client } = services;
   const name = params.modelName;
-  const target = await getAliasVersion(client, name, params.rollbackAlias);
-  if (!target) {
+  const rollbackVersion = await getAliasVersion(client, name, params.rollbackAlias);
+  if (!rollbackVersion) {
     throw new UserError(
       `Nothing to roll back to: alias "${params.rollbackAlias}" of "${name}" is not set. ` +
         `It is set by a promotion; to go back to a given version, promote it by number ` +
         `(mode promote, challenger <version>).`,
     );
   }
+  const target = String(rollbackVersion.version);
   report.challengerLabel = `alias "${params.rollbackAlias}"`;
-  report.challengerVersion = target.version;
+  report.challengerVersion = target;
+  report.challengerUrl = versionUiUrl(client, name, target);
   const champion = await aliasTarget(client, name, params.championAlias);
   report.championBefore = champion;
-  report.rollbackBefore = target.version;
+  report.rollbackBefore = target;
   report.championAfter = champion;
-  report.previousChampion = target.version;
+  report.previousChampion = target;
 
-  if (champion === target.version) {
+  if (champion === target) {
     report.outcome = 'alreadyChampion';
     report.message =
-      `Version ${target.version} is already the champion ("${params.championAlias}"); ` +
+      `Version ${target} is already the champion ("${params.championAlias}"); ` +
       `nothing to roll back.`;
     return;
   }
@@ -149,7 +154,7 @@ async function rollBack(
     name,
     championAlias: params.championAlias,
     rollbackAlias: params.rollbackAlias,
-    target: target.version,
+    target,
     expectedChampion: champion,
     targetAlias: params.rollbackAlias,
     settleMs: params.settleSeconds * 1000,
@@ -183,7 +188,7 @@ async function evaluate(
   report: PromotionReport,
   challenger: ModelVersion,
   champion: ModelVersion | undefined,
-): Promise<void> {
+): Promise<GateReport> {
   const challengerMetrics = await readVersionMetrics(services.client, challenger);
   const championMetrics = champion
     ? await readVersionMetrics(services.client, champion)
@@ -217,6 +222,7 @@ async function evaluate(
     const details = verdict.checks.map((check) => check.detail).join('; ');
     services.log(`${verdict.passed ? 'PASS' : 'FAIL'} metric ${verdict.gate.metric}: ${details}`);
   }
+  return gates;
 }
 
 /** Turns the move's outcome into the report, audits a move that stands, or fails the run. */

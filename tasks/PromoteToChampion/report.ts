@@ -26,6 +26,8 @@ export interface PromotionReport {
   /** How the challenger was named, e.g. `alias "challenger"` or `version 3`. */
   challengerLabel: string;
   challengerVersion?: string;
+  /** The candidate's page in MLflow's UI. */
+  challengerUrl?: string;
   championBefore?: string;
   rollbackBefore?: string;
   challengerMetrics?: ReadonlyMap<string, MetricReading>;

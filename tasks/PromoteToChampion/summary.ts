@@ -27,7 +27,7 @@ export function promotionSummary(report: PromotionReport): string {
     markdownTable(
       ['', 'Version'],
       [
-        [`Candidate (${report.challengerLabel})`, report.challengerVersion ?? '?'],
+        [`Candidate (${report.challengerLabel})`, candidate(report)],
         ['Champion before', describeVersion(report.championBefore)],
         ['Champion after', describeVersion(report.championAfter)],
       ],
@@ -87,6 +87,14 @@ function metricRows(report: PromotionReport): string[][] {
     rows.push([key, reading(challenger.get(key)), reading(champion?.get(key)), '', '']);
   }
   return rows;
+}
+
+function candidate(report: PromotionReport): string {
+  const version = report.challengerVersion;
+  if (version === undefined) return '?';
+  return report.challengerUrl
+    ? `[version ${version}](${report.challengerUrl})`
+    : `version ${version}`;
 }
 
 function reading(value: MetricReading | undefined): string {

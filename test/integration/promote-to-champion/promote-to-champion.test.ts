@@ -282,6 +282,37 @@ for (const mode of [2, 3] as const) {
       );
     });
 
+    it('does nothing, successfully, when the challenger already is the champion', async () => {
+      await championAndChallenger({ metrics: { acc: 0.8 } }, { metrics: { acc: 0.9 } });
+      await pointAlias(server, MODEL, 'champion', '2');
+      const before = registrySnapshot(server, MODEL);
+      const seeded = server.requests.length;
+
+      const result = await run({ metricGates: 'acc higher minAbsoluteChange=0.05' });
+
+      assert.equal(result.result, 'Succeeded', result.resultMessage);
+      assert.match(result.resultMessage, /Version 2 of "churn-model" is already the champion/);
+      assert.equal(output(result, 'promoted'), 'false');
+      assert.equal(output(result, 'championVersion'), '2');
+      assert.equal(registrySnapshot(server, MODEL), before);
+      assert.ok(server.requests.slice(seeded).every((r) => r.method === 'GET'));
+    });
+
+    it('takes the challenger by version number and links it in the summary', async () => {
+      await championAndChallenger({ metrics: { acc: 0.8 } }, { metrics: { acc: 0.9 } });
+      await seedVersion(server, MODEL, { metrics: { acc: 0.99 } });
+
+      const result = await run({ challenger: '3', metricGates: 'acc higher threshold=0.95' });
+
+      assert.equal(result.result, 'Succeeded', result.resultMessage);
+      assert.equal(aliases(server, MODEL).champion, '3');
+      const link = `[version 3](${server.url}/#/models/churn-model/versions/3)`;
+      assert.ok(
+        result.summaries.join('\n').includes(`| Candidate (version 3) | ${link} |`),
+        'the summary links the candidate in the MLflow UI',
+      );
+    });
+
     it('rolls back: champion to the rollback version, which gets the old champion', async () => {
       await championAndChallenger({ metrics: { acc: 0.8 } }, { metrics: { acc: 0.9 } });
       await pointAlias(server, MODEL, 'champion', '2');
