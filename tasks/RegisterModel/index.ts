@@ -18,9 +18,10 @@ void runTask(__dirname, async () => {
   setOutput('registeredModelName', outcome.name);
   uploadBuildSummary('register-model', summaryMarkdown(outcome));
 
-  const alias = outcome.alias ? `, alias "${outcome.alias.name}" points to it` : '';
+  const alias = outcome.alias ? `; alias "${outcome.alias.name}" points to it` : '';
+  const reused = outcome.how === 'reused' ? ', reused from an earlier attempt of this run' : '';
   return {
     result: 'Succeeded',
-    message: `${outcome.modelUri} is READY (${outcome.versionUrl})${alias}.`,
+    message: `${outcome.modelUri} is READY (${outcome.versionUrl})${reused}${alias}.`,
   };
 });

@@ -3,6 +3,7 @@ import type { MlflowConnection } from '../common/mlflow/connection';
 import { keyProblem, MLFLOW_LIMITS } from '../common/mlflow/limits';
 import { checkAliasName } from '../common/mlflow/registry/alias-name';
 import type { LocationInputs, ModelLocation } from '../common/mlflow/registry/run-model';
+import { isRunsUri, parseRunsUri } from '../common/mlflow/registry/source-uri';
 import type { KeyValue } from '../common/mlflow/types';
 import { lineInput, numberInput, optionalString, requiredString } from '../common/pipeline/inputs';
 import { readMlflowConnection } from '../common/pipeline/mlflow-connection';
@@ -58,10 +59,17 @@ export function readParameters(): RegisterParameters {
 
 function readLocation(): ModelLocation {
   const sourceUri = optionalString('sourceUri');
-  const runId = optionalString('runId') ?? defaultRunId();
+  const givenRunId = optionalString('runId');
   if (sourceUri !== undefined) {
-    return { kind: 'uri', uri: sourceUri, ...(runId !== undefined ? { runId } : {}) };
+    // The job's default run is not taken here: it may have nothing to do with this URI.
+    checkRunsUriAgrees(sourceUri, givenRunId);
+    return {
+      kind: 'uri',
+      uri: sourceUri,
+      ...(givenRunId !== undefined ? { runId: givenRunId } : {}),
+    };
   }
+  const runId = givenRunId ?? defaultRunId();
   if (runId === undefined) {
     throw new UserError(
       `Input required: runId. No run id was given and no MLflowLogRun step earlier in this ` +
@@ -71,6 +79,16 @@ function readLocation(): ModelLocation {
   }
   const artifactPath = normalisePath(optionalString('artifactPath') ?? 'model');
   return { kind: 'run', runId, artifactPath };
+}
+
+function checkRunsUriAgrees(sourceUri: string, runId: string | undefined): void {
+  if (runId === undefined || !isRunsUri(sourceUri)) return;
+  const inUri = parseRunsUri(sourceUri, 'sourceUri').runId;
+  if (inUri === runId) return;
+  throw new UserError(
+    `Inputs runId and sourceUri name different runs ("${runId}" and "${inUri}"). Clear runId, ` +
+      `or make sourceUri point into the same run.`,
+  );
 }
 
 function defaultRunId(): string | undefined {

@@ -253,6 +253,7 @@ for (const mode of [2, 3] as const) {
       assert.equal(versionsOf(server, 'churn').length, 1);
       assert.equal(output(retry, 'modelVersion'), '1');
       assert.match(retry.stdout, /already registered from this run and source/);
+      assert.match(retry.resultMessage, /models:\/churn\/1 is READY .*reused from an earlier/);
     });
 
     it('leaves exactly one version when the answer to the create is lost', async () => {
@@ -316,6 +317,27 @@ for (const mode of [2, 3] as const) {
       assert.equal(result.result, 'Failed');
       assert.match(result.resultMessage, /Input alias: .*Version alias name 'v2' is reserved\./);
       assert.equal(server.store.registeredModels.size, 0);
+    });
+
+    it('refuses a runId that disagrees with the runs:/ source, before any call', async () => {
+      const result = await register({
+        inputs: { ...withConnection, runId: 'aaa111', sourceUri: 'runs:/bbb222/model' },
+      });
+      assert.equal(result.result, 'Failed');
+      assert.match(result.resultMessage, /Inputs runId and sourceUri name different runs/);
+      assert.equal(server.requests.length, 0);
+    });
+
+    it("does not tie an explicit source URI to the job's default run", async () => {
+      const run = await seedRun(server);
+      const result = await register({
+        inputs: { ...withConnection, sourceUri: 's3://models/churn/7' },
+        variables: { mlflowRunId: run.runId },
+      });
+      assert.equal(result.result, 'Succeeded', result.resultMessage);
+      const version = versionsOf(server, 'churn')[0]!;
+      assert.equal(version.source, 's3://models/churn/7');
+      assert.equal(version.runId, '');
     });
 
     it('refuses a tag key MLflow would refuse, naming the line', async () => {
