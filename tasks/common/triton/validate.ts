@@ -19,7 +19,7 @@ import {
 } from './repository-layout';
 import { ModelFacts, RepositoryModel, ValidationOptions } from './rule-context';
 
-export { ValidationOptions } from './rule-context';
+export type { ValidationOptions } from './rule-context';
 
 /** Counts and the overall outcome. */
 export interface ValidationSummary {
