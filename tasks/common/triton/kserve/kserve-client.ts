@@ -219,13 +219,14 @@ export class KserveClient {
     });
   }
 
-  /** POST unload: Triton answers once the unload has started. */
+  /** POST unload: Triton answers once the unload has started; retried only if never sent. */
   async unloadModel(name: string, unloadDependents = false): Promise<void> {
     await this.send<JsonValue>(`Unloading model '${name}' from Triton`, {
       method: 'POST',
       path: `v2/repository/models/${encodeURIComponent(name)}/unload`,
       json: unloadDependents ? { parameters: { unload_dependents: true } } : {},
-      idempotent: true,
+      // Triton answers 503 when unloading is not allowed at all: repeating cannot help.
+      idempotent: false,
     });
   }
 

@@ -119,7 +119,12 @@ function batchSize(request: InferRequest, metadata: ModelMetadata): number | und
 }
 
 function show(value: TensorElement): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+  if (typeof value === 'string') return JSON.stringify(value);
+  // FP32 values decoded into doubles carry digits FP32 never had.
+  if (typeof value === 'number' && !Number.isInteger(value)) {
+    return Number(value.toPrecision(8)).toString();
+  }
+  return String(value);
 }
 
 function round(value: number): string {
