@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { runBundledTask, type TaskRunResult } from '../../harness/task-runner';
+import { runBundledTask, type TaskRunOptions, type TaskRunResult } from '../../harness/task-runner';
 import { startMlflowServer, type MlflowTestServer } from '../../servers/mlflow';
 import { startAzureDevOpsFake } from './azure-devops-fake';
 import {
@@ -53,13 +53,13 @@ for (const mode of [2, 3] as const) {
 
     const run = (
       inputs: Record<string, string>,
-      options: { variables?: Record<string, string>; secrets?: Record<string, string> } = {},
+      options: Partial<TaskRunOptions> = {},
     ): Promise<TaskRunResult> =>
       runBundledTask('PromoteToChampion', {
+        ...options,
         // No confirmation wait unless a test runs promotions at the same time.
         inputs: { modelName: MODEL, settleSeconds: '0', ...inputs },
         variables: { ...PIPELINE, ...options.variables },
-        secretVariables: options.secrets ?? {},
         env: { MLFLOW_TRACKING_URI: server.url },
       });
 
@@ -499,52 +499,74 @@ for (const mode of [2, 3] as const) {
       }
     });
 
-    it('records who approved the environment check, read with the job token', async () => {
-      const token = 'job-access-token-5551';
-      const fake = await startAzureDevOpsFake({
-        organization: 'contoso',
-        project: 'Churn',
-        buildId: '812',
-        token,
-        approvals: [
-          {
-            id: 'approval-1',
-            stage: 'Production',
-            status: 'approved',
-            approvers: [{ displayName: 'Jane Approver', uniqueName: 'jane@contoso.com' }],
+    const tokenSources: { via: string; give: (token: string) => Partial<TaskRunOptions> }[] = [
+      {
+        via: 'System.AccessToken',
+        give: (token) => ({ secretVariables: { 'System.AccessToken': token } }),
+      },
+      {
+        via: "the agent's SystemVssConnection",
+        give: (token) => ({
+          endpoints: {
+            SystemVssConnection: {
+              url: 'https://dev.azure.com/contoso/',
+              scheme: 'Token',
+              parameters: { AccessToken: token },
+            },
           },
-        ],
+        }),
+      },
+    ];
+    for (const source of tokenSources) {
+      it(`records the environment approver, with the token from ${source.via}`, async () => {
+        const token = 'job-access-token-5551';
+        const fake = await startAzureDevOpsFake({
+          organization: 'contoso',
+          project: 'Churn',
+          buildId: '812',
+          token,
+          approvals: [
+            {
+              id: 'approval-1',
+              stage: 'Production',
+              status: 'approved',
+              approvers: [{ displayName: 'Jane Approver', uniqueName: 'jane@contoso.com' }],
+            },
+          ],
+        });
+        try {
+          await championAndChallenger({ metrics: { acc: 0.8 } }, { metrics: { acc: 0.9 } });
+
+          const result = await run(
+            { metricGates: 'acc higher threshold=0.5' },
+            { variables: { 'System.CollectionUri': fake.collectionUri }, ...source.give(token) },
+          );
+
+          assert.equal(result.result, 'Succeeded', result.resultMessage);
+          const audit = auditTagsOf(server, MODEL, '2');
+          assert.equal(audit['promotion.approved_by'], 'Jane Approver <jane@contoso.com>');
+          assert.equal(audit['promotion.approval_source'], 'environment approval');
+          assert.match(result.resultMessage, /Approved by Jane Approver/);
+          assert.deepEqual(result.warnings, []);
+          assert.ok(fake.requests.length >= 2 && fake.requests.every((r) => r.authorized));
+          // task-lib echoes secrets in its own debug lines (the variable, the endpoint
+          // parameter); the agent masks those because it handed the value over as a secret.
+          // Nothing else may carry the token.
+          const leaks = result.visibleOutput
+            .split('\n')
+            .filter((line) => line.includes(token))
+            .filter(
+              (line) =>
+                !line.startsWith('##vso[task.debug]System.AccessToken=') &&
+                !line.startsWith('##vso[task.debug]SystemVssConnection auth param AccessToken'),
+            );
+          assert.deepEqual(leaks, [], 'the token stays off the log');
+          assert.ok(result.secrets.includes(token), 'the token is registered as a secret');
+        } finally {
+          await fake.close();
+        }
       });
-      try {
-        await championAndChallenger({ metrics: { acc: 0.8 } }, { metrics: { acc: 0.9 } });
-
-        const result = await run(
-          { metricGates: 'acc higher threshold=0.5' },
-          {
-            variables: { 'System.CollectionUri': fake.collectionUri },
-            secrets: { 'System.AccessToken': token },
-          },
-        );
-
-        assert.equal(result.result, 'Succeeded', result.resultMessage);
-        const audit = auditTagsOf(server, MODEL, '2');
-        assert.equal(audit['promotion.approved_by'], 'Jane Approver <jane@contoso.com>');
-        assert.equal(audit['promotion.approval_source'], 'environment approval');
-        assert.match(result.resultMessage, /Approved by Jane Approver/);
-        assert.deepEqual(result.warnings, []);
-        assert.ok(fake.requests.length >= 2 && fake.requests.every((r) => r.authorized));
-        // task-lib echoes secret variables in its own debug lines; the agent masks those
-        // because it handed the value over as a secret. Nothing else may carry the token.
-        const leaks = result.visibleOutput
-          .split('\n')
-          .filter((line) => line.includes(token))
-          .filter((line) => !line.startsWith('##vso[task.debug]System.AccessToken='));
-        assert.deepEqual(leaks, [], 'the token stays off the log');
-        assert.ok(result.secrets.includes(token), 'the token is registered as a secret');
-      } finally {
-        await fake.close();
-      }
-    });
+    }
 
     if (mode === 3) {
       it("judges a 3.x version by its logged model's metrics when it has them", async () => {
