@@ -142,6 +142,9 @@ export class HttpTransport {
         headers,
         data,
         timeout: request.readTimeoutMs ?? this.settings.timeouts.readMs,
+        // Following redirects means keeping the whole body to send it again: streamed
+        // uploads go without, so memory stays flat whatever the file size.
+        ...(request.body ? { maxRedirects: 0 } : {}),
         responseType: wanted === 'stream' ? 'stream' : 'arraybuffer',
       });
     } catch (error) {
