@@ -1,20 +1,15 @@
 import type { MlflowClient } from '../common/mlflow/mlflow-client';
 import { getAliasVersion } from '../common/mlflow/registry/aliases';
 import { versionUiUrl } from '../common/mlflow/registry/registry-links';
-import { getVersion, setVersionTags } from '../common/mlflow/registry/versions';
+import { getVersion } from '../common/mlflow/registry/versions';
 import type { ModelVersion } from '../common/mlflow/types';
-import {
-  aliasTarget,
-  describeVersion,
-  moveChampion,
-  type AliasMoveOutcome,
-} from '../common/promotion/alias-move';
+import { aliasTarget, describeVersion, moveChampion } from '../common/promotion/alias-move';
 import type { ApprovalRecord } from '../common/promotion/approval-reader';
-import { demotedTags, promotedTags, type AuditFacts } from '../common/promotion/audit-tags';
 import { evaluateGates, type GateReport } from '../common/promotion/gates';
 import { readVersionMetrics } from '../common/promotion/version-metrics';
 import { UserError } from '../common/user-error';
 import type { PromotionParameters } from './parameters';
+import { finishMove } from './finish-move';
 import type { PromotionReport } from './report';
 
 /** What the story needs from the outside world, passed in so it can run without an agent. */
@@ -223,115 +218,4 @@ async function evaluate(
     services.log(`${verdict.passed ? 'PASS' : 'FAIL'} metric ${verdict.gate.metric}: ${details}`);
   }
   return gates;
-}
-
-/** Turns the move's outcome into the report, audits a move that stands, or fails the run. */
-async function finishMove(
-  params: PromotionParameters,
-  services: PromotionServices,
-  report: PromotionReport,
-  outcome: AliasMoveOutcome,
-  kind: AuditFacts['kind'],
-): Promise<void> {
-  const name = params.modelName;
-  const target = report.challengerVersion ?? '';
-  const alias = params.championAlias;
-  switch (outcome.kind) {
-    case 'championMoved':
-      report.outcome = 'championMoved';
-      report.championAfter = outcome.found;
-      throw new UserError(
-        `The champion moved while this run was deciding: "${alias}" of "${name}" is now ` +
-          `${describeVersion(outcome.found)}, not ${describeVersion(report.championBefore)} ` +
-          `as when the gates were evaluated. Nothing was changed. Run the task again to ` +
-          `evaluate version ${target} against the new champion.`,
-      );
-    case 'targetMoved':
-      report.outcome = 'targetMoved';
-      throw new UserError(
-        `${report.challengerLabel} of "${name}" moved while this run was deciding: it now ` +
-          `points to ${describeVersion(outcome.found)}, not version ${target}. Nothing was ` +
-          `changed. Run the task again to evaluate the new candidate.`,
-      );
-    case 'overtaken':
-      report.outcome = 'overtaken';
-      report.championAfter = outcome.champion;
-      await auditOvertaken(params, services, report, outcome.champion, kind);
-      throw new UserError(overtakenMessage(params, report, outcome.champion));
-    case 'moved':
-      break;
-  }
-
-  for (const note of outcome.notes) services.warn(note);
-  report.notes.push(...outcome.notes);
-  const facts = auditFacts(params, report, kind, services.now());
-  await setVersionTags(services.client, name, target, promotedTags(facts));
-  if (outcome.previous !== undefined) {
-    await setVersionTags(services.client, name, outcome.previous, demotedTags(facts));
-  }
-
-  report.outcome = kind === 'rollback' ? 'rolledBack' : 'promoted';
-  report.championAfter = target;
-  report.previousChampion = outcome.previous;
-  report.message =
-    kind === 'rollback'
-      ? `Rolled back "${alias}" of "${name}" to version ${target} (was ` +
-        `${describeVersion(outcome.previous)}); "${params.rollbackAlias}" now points to ` +
-        `${describeVersion(outcome.previous)}.`
-      : `Promoted version ${target} of "${name}" to "${alias}" (was ` +
-        `${describeVersion(outcome.previous)}); "${params.rollbackAlias}" keeps ` +
-        `${describeVersion(outcome.previous)}. Approved by ${report.approval?.approvedBy ?? '?'}.`;
-}
-
-/** Our version was champion for a moment: its tags say so, and who replaced it. */
-async function auditOvertaken(
-  params: PromotionParameters,
-  services: PromotionServices,
-  report: PromotionReport,
-  winner: string | undefined,
-  kind: AuditFacts['kind'],
-): Promise<void> {
-  const target = report.challengerVersion ?? '';
-  const facts = auditFacts(params, report, kind, services.now());
-  await setVersionTags(services.client, params.modelName, target, [
-    ...promotedTags(facts),
-    ...demotedTags({ ...facts, newChampion: winner ?? 'none' }),
-  ]);
-}
-
-function overtakenMessage(
-  params: PromotionParameters,
-  report: PromotionReport,
-  winner: string | undefined,
-): string {
-  return (
-    `Another promotion of "${params.modelName}" ran at the same time and moved ` +
-    `"${params.championAlias}" to ${describeVersion(winner)} right after this run set it to ` +
-    `version ${report.challengerVersion ?? '?'}. That promotion stands; this run changed ` +
-    `nothing more and tagged version ${report.challengerVersion ?? '?'} as replaced. Run ` +
-    `the task again to evaluate it against the new champion.`
-  );
-}
-
-function auditFacts(
-  params: PromotionParameters,
-  report: PromotionReport,
-  kind: AuditFacts['kind'],
-  at: Date,
-): AuditFacts {
-  const { pipeline } = params;
-  const buildName = [pipeline.pipelineName, pipeline.buildNumber].filter(Boolean).join(' ');
-  const build = pipeline.buildId
-    ? `${buildName || 'pipeline'} (build ${pipeline.buildId})`
-    : 'run outside Azure Pipelines';
-  return {
-    kind,
-    at,
-    build,
-    buildUrl: pipeline.runUrl,
-    approvedBy: report.approval?.approvedBy ?? pipeline.requestedFor ?? 'unknown',
-    approvalSource: report.approval?.source ?? 'requester',
-    newChampion: report.challengerVersion ?? '',
-    oldChampion: report.championBefore,
-  };
 }
