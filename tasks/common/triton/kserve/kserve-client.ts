@@ -134,7 +134,7 @@ export class KserveClient {
 
   /** GET the model's metadata: versions, platform, inputs and outputs with full shapes. */
   async modelMetadata(name: string, version?: number): Promise<ModelMetadata> {
-    const where = `GET ${modelPath(name, version)}`;
+    const where = `GET /${modelPath(name, version)}`;
     const data = await this.send<JsonValue>(`Reading the metadata of model '${name}'`, {
       method: 'GET',
       path: modelPath(name, version),
@@ -157,7 +157,8 @@ export class KserveClient {
       method: 'GET',
       path: `${modelPath(name, version)}/config`,
     });
-    if (!isObject(data)) throw notKserve(`GET ${modelPath(name, version)}/config`, 'not an object');
+    if (!isObject(data))
+      throw notKserve(`GET /${modelPath(name, version)}/config`, 'not an object');
     return data;
   }
 
