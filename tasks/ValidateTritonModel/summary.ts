@@ -15,9 +15,9 @@ const VERDICTS: Record<string, string> = {
 /** The build summary: the verdict, every finding in a table, the live report, the tags. */
 export function validationSummary(report: ValidationReport, workingDirectory: string): string {
   const overall = overallVerdict(report);
-  const model = report.modelName === undefined ? '' : ` ${report.modelName}`;
+  const model = report.modelName ?? report.source?.description ?? 'the model';
   const lines = [
-    `## Triton validation of${model}: ${overall === undefined ? '❌ failed' : VERDICTS[overall]}`,
+    `## Triton validation of ${model}: ${overall === undefined ? '❌ failed' : VERDICTS[overall]}`,
     '',
   ];
   const source = report.source;
