@@ -105,8 +105,9 @@ describe('ValidateTritonModel offline, on a repository folder', function () {
       lenient.resultMessage,
       /passedWithWarnings: 1 model\(s\) checked offline: 0 error\(s\), 1 warning/,
     );
+    const config = path.join(sources.dir, 'models/add_sub/config.pbtxt');
     assert.deepEqual(findingIssues(lenient.warnings).map(issueKey), [
-      `warning instance-group.gpu-required ${path.join(sources.dir, 'models/add_sub/config.pbtxt')}:12:20`,
+      `warning instance-group.gpu-required ${config}:12:20`,
     ]);
     assert.equal(output(lenient, 'validationResult'), 'passedWithWarnings');
     assert.equal(output(lenient, 'warningCount'), '1');
