@@ -49,7 +49,7 @@ describe('KserveClient: Triton error bodies become messages with the step and th
     }
   });
 
-  it('reads an error answer of the ready endpoint as not ready, with Triton\'s words', async () => {
+  it("reads an error answer of the ready endpoint as not ready, with Triton's words", async () => {
     const { client, urls, close } = await clientFor([
       {
         status: 400,

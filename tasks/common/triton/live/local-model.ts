@@ -45,10 +45,8 @@ export function configTextToJson(text: string, file: string): JsonObject {
   if (parsed.root === undefined || first !== undefined) {
     const where = first === undefined ? file : `${file}:${first.line}:${first.column}`;
     const problem = first?.message ?? 'the file could not be read';
-    throw new LiveInputError(
-      `${where}: ${problem} ${first?.fix ?? 'Fix config.pbtxt'} ` +
-        '(the offline validation lists every problem).',
-    );
+    const fix = first?.fix ?? 'Correct config.pbtxt.';
+    throw new LiveInputError(`${where}: ${problem} ${fix} The offline checks list every problem.`);
   }
   return messageToJson(parsed.root);
 }
