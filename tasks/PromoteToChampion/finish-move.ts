@@ -54,14 +54,32 @@ export async function finishMove(
   report.outcome = kind === 'rollback' ? 'rolledBack' : 'promoted';
   report.championAfter = target;
   report.previousChampion = outcome.previous;
-  report.message =
-    kind === 'rollback'
-      ? `Rolled back "${alias}" of "${name}" to version ${target} (was ` +
-        `${describeVersion(outcome.previous)}); "${params.rollbackAlias}" now points to ` +
-        `${describeVersion(outcome.previous)}.`
-      : `Promoted version ${target} of "${name}" to "${alias}" (was ` +
-        `${describeVersion(outcome.previous)}); "${params.rollbackAlias}" keeps ` +
-        `${describeVersion(outcome.previous)}. Approved by ${report.approval?.approvedBy ?? '?'}.`;
+  report.message = moveMessage(params, report, kind, outcome.previous);
+}
+
+function moveMessage(
+  params: PromotionParameters,
+  report: PromotionReport,
+  kind: AuditFacts['kind'],
+  previous: string | undefined,
+): string {
+  const { modelName: name, championAlias: alias, rollbackAlias } = params;
+  const target = report.championAfter ?? '?';
+  const approved = `Approved by ${report.approval?.approvedBy ?? 'unknown'}.`;
+  if (kind === 'rollback') {
+    const rollbackNow = describeVersion(previous ?? target);
+    return (
+      `Rolled back "${alias}" of "${name}" to version ${target} (was ` +
+      `${describeVersion(previous)}); "${rollbackAlias}" now points to ${rollbackNow}. ${approved}`
+    );
+  }
+  if (previous === undefined) {
+    return `Promoted version ${target} of "${name}" to "${alias}", its first champion. ${approved}`;
+  }
+  return (
+    `Promoted version ${target} of "${name}" to "${alias}" (was version ${previous}); ` +
+    `"${rollbackAlias}" keeps version ${previous} for a rollback. ${approved}`
+  );
 }
 
 /** Our version was champion for a moment: its tags say so, and who replaced it. */

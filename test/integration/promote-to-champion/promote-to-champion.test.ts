@@ -87,7 +87,10 @@ for (const mode of [2, 3] as const) {
       });
 
       assert.equal(result.result, 'Succeeded', result.resultMessage);
-      assert.match(result.resultMessage, /Promoted version 1 of "churn-model" to "champion"/);
+      assert.match(
+        result.resultMessage,
+        /Promoted version 1 of "churn-model" to "champion", its first champion/,
+      );
       assert.deepEqual(outputs(result), {
         promoted: 'true',
         championVersion: '1',
