@@ -89,16 +89,13 @@ for (const mode of [2, 3] as const) {
 
       const summary = summaryOf(result);
       assert.match(summary, /^## Triton validation of churn: ✅ passed/);
-      assert.ok(
-        summary.includes(
-          `Validated [version 2 of "churn" (alias challenger)](${server.url}/#/models/churn/versions/2)`,
-        ),
-        summary,
-      );
+      const link = `${server.url}/#/models/churn/versions/2`;
+      const validated = `Validated [version 2 of "churn" (alias challenger)](${link})`;
+      assert.ok(summary.includes(validated), summary);
       assert.match(summary, /\| triton\.validation \| passed \|/);
     });
 
-    it('lays out a flat runs:/ version, reports its findings in the version, tags failure', async () => {
+    it('lays out a flat runs:/ version, reports findings in it, tags the failure', async () => {
       const version = await seedVersion(
         server,
         'churn',
