@@ -32,6 +32,7 @@ void runTask(__dirname, async (): Promise<TaskOutcome> => {
             accessToken: pipeline.accessToken,
             stageName: pipeline.stage,
             requestedFor: pipeline.requestedFor,
+            ...agentNetworkSettings(pipeline.collectionUri),
           }),
         now: () => new Date(),
         log: (line) => console.log(line),
@@ -60,4 +61,14 @@ function outcomeOf(report: PromotionReport): TaskOutcome {
   // A failed gate that does not fail the task is still never a plain success.
   const result = report.outcome === 'gatesFailed' ? 'SucceededWithIssues' : 'Succeeded';
   return { result, message: report.message };
+}
+
+/** The agent's proxy and certificates, for the requests to Azure DevOps. */
+function agentNetworkSettings(collectionUri: string | undefined): {
+  proxy?: tl.ProxyConfiguration;
+  cert?: tl.CertConfiguration;
+} {
+  const proxy = tl.getHttpProxyConfiguration(collectionUri) ?? undefined;
+  const cert = tl.getHttpCertConfiguration() ?? undefined;
+  return { ...(proxy ? { proxy } : {}), ...(cert ? { cert } : {}) };
 }

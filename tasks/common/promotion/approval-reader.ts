@@ -1,4 +1,8 @@
 import { WebApi, getBearerHandler } from 'azure-devops-node-api';
+import type {
+  ICertConfiguration,
+  IProxyConfiguration,
+} from 'azure-devops-node-api/interfaces/common/VsoBaseInterfaces';
 
 /** Where to look for the approvals of this pipeline run. */
 export interface ApprovalQuery {
@@ -13,6 +17,9 @@ export interface ApprovalQuery {
   /** Build.RequestedFor: recorded when the approval cannot be read. */
   requestedFor: string | undefined;
   timeoutMs?: number;
+  /** The agent's proxy and certificate settings, so the reader goes where the agent goes. */
+  proxy?: IProxyConfiguration;
+  cert?: ICertConfiguration;
 }
 
 /** Who is recorded as having approved the promotion, and how that was learnt. */
@@ -81,6 +88,8 @@ export async function readApproval(query: ApprovalQuery): Promise<ApprovalRecord
       socketTimeout: query.timeoutMs ?? 30_000,
       allowRetries: true,
       maxRetries: 2,
+      ...(query.proxy ? { proxy: query.proxy } : {}),
+      ...(query.cert ? { cert: query.cert } : {}),
     });
     const projectUrl = `${collectionUri.replace(/\/+$/, '')}/${encodeURIComponent(project)}`;
     const approvalIds = await approvalRecordIds(api, projectUrl, buildId, query.stageName);
