@@ -105,5 +105,5 @@ function outcomeOf(report: ValidationReport): TaskOutcome {
 function failedChecks(live: Extract<ValidationReport['live'], { kind: 'ran' }>): string {
   const failed = live.report.checks.filter((check) => check.status === 'failed');
   if (failed.length === 0) return '';
-  return ` (${failed.map((check) => `${check.title}: ${check.summary}`).join(' ')})`;
+  return ` (${failed.map((check) => `${check.title}: ${check.summary.replace(/\.$/, '')}`).join('; ')})`;
 }
