@@ -45,16 +45,26 @@ export async function finishMove(
 
   for (const note of outcome.notes) services.warn(note);
   report.notes.push(...outcome.notes);
-  const facts = auditFacts(params, report, kind, services.now());
-  await setVersionTags(services.client, name, target, promotedTags(facts));
-  if (outcome.previous !== undefined) {
-    await setVersionTags(services.client, name, outcome.previous, demotedTags(facts));
-  }
-
+  // The move stands from here on, whatever happens to the audit: the outputs must say so.
   report.outcome = kind === 'rollback' ? 'rolledBack' : 'promoted';
   report.championAfter = target;
   report.previousChampion = outcome.previous;
   report.message = moveMessage(params, report, kind, outcome.previous);
+
+  const facts = auditFacts(params, report, kind, services.now());
+  try {
+    await setVersionTags(services.client, name, target, promotedTags(facts));
+    if (outcome.previous !== undefined) {
+      await setVersionTags(services.client, name, outcome.previous, demotedTags(facts));
+    }
+  } catch (error) {
+    const cause = error instanceof Error ? error.message : String(error);
+    throw new UserError(
+      `${report.message} But writing the audit tags (promotion.*) failed, so the registry ` +
+        `does not record who approved it; the move itself stands. Add the tags by hand from ` +
+        `this log, or roll back (mode rollback) and promote again. Cause: ${cause}`,
+    );
+  }
 }
 
 function moveMessage(

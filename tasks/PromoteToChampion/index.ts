@@ -41,7 +41,7 @@ void runTask(__dirname, async (): Promise<TaskOutcome> => {
       report,
     );
   } catch (error) {
-    if (!report.message && error instanceof Error) report.message = error.message;
+    if (error instanceof Error) report.message = error.message;
     throw error;
   } finally {
     publish(report);

@@ -455,6 +455,30 @@ for (const mode of [2, 3] as const) {
       assert.equal(auditTagsOf(server, MODEL, '1')['promotion.replaced_by'], '2');
     });
 
+    it('says the move stands when only the audit tags cannot be written', async () => {
+      await championAndChallenger({ metrics: { acc: 0.8 } }, { metrics: { acc: 0.9 } });
+      server.faults.add({
+        method: 'POST',
+        path: '/api/2.0/mlflow/model-versions/set-tag',
+        status: 500,
+        body: '{"error_code":"INTERNAL_ERROR","message":"disk full"}',
+      });
+
+      const result = await run({ metricGates: 'acc higher threshold=0.5' });
+
+      assert.equal(result.result, 'Failed');
+      assert.match(
+        result.resultMessage,
+        /Promoted version 2 .* But writing the audit tags \(promotion\.\*\) failed.*the move itself stands.*disk full/,
+      );
+      assert.deepEqual(outputs(result), {
+        promoted: 'true',
+        championVersion: '2',
+        previousChampionVersion: '1',
+      });
+      assert.equal(aliases(server, MODEL).champion, '2');
+    });
+
     it('two promotions started at once end consistent, and both are accounted for', async () => {
       assert.equal(await seedVersion(server, MODEL, { metrics: { acc: 0.8 } }), '1');
       assert.equal(await seedVersion(server, MODEL, { metrics: { acc: 0.9 } }), '2');
