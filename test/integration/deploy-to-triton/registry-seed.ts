@@ -3,8 +3,10 @@
  * logs them: 2.x as run artifacts under `model/`, 3.x as a logged model, with or without the
  * Triton config, so the deployment reads them back exactly as it would in production.
  */
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { buildClassifierModel, renderConfigPbtxt, type TestModel } from '../../models';
 import type { MlflowTestServer } from '../../servers/mlflow';
+import type { TestS3 } from '../../servers/s3';
 import { api } from '../register-model/seed';
 
 /** How the version's files look in the artifact store. */
@@ -36,6 +38,29 @@ export function classifierNamed(name: string, variant = 0): TestModel {
   );
 }
 
+/** Where a client writes the files: the artifact proxy, or S3 straight for s3:// roots. */
+type Uploader = (uri: string, file: string, data: Uint8Array | string) => Promise<void>;
+
+/** Writes `s3://bucket/key` objects with the S3 test server's keys, as MLflow's client does. */
+export function s3Uploader(s3: TestS3): Uploader {
+  return async (uri, file, data) => {
+    const match = /^s3:\/\/([^/]+)\/(.*)$/.exec(uri);
+    if (!match?.[1]) throw new Error(`not an s3 uri: ${uri}`);
+    const key = `${(match[2] ?? '').replace(/\/+$/, '')}/${file}`;
+    const client = new S3Client({
+      endpoint: s3.endpoint,
+      region: s3.region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    });
+    try {
+      await client.send(new PutObjectCommand({ Bucket: match[1], Key: key, Body: data }));
+    } finally {
+      client.destroy();
+    }
+  };
+}
+
 async function put(server: MlflowTestServer, uri: string, file: string, data: Uint8Array | string) {
   const key = uri.replace(/^mlflow-artifacts:\/*/, '');
   const response = await fetch(`${server.url}/api/2.0/mlflow-artifacts/artifacts/${key}/${file}`, {
@@ -51,6 +76,7 @@ export async function registerVersion(
   name: string,
   model: TestModel,
   files: VersionFiles = {},
+  upload?: Uploader,
 ): Promise<string> {
   counter += 1;
   const { experiment_id: experimentId } = await api<{ experiment_id: string }>(
@@ -83,11 +109,12 @@ export async function registerVersion(
     source = root;
   }
 
-  await put(server, root, 'MLmodel', 'flavors:\n  onnx: {}\n');
+  const write: Uploader = upload ?? ((uri, file, data) => put(server, uri, file, data));
+  await write(root, 'MLmodel', 'flavors:\n  onnx: {}\n');
   const onnxPath = files.tritonFolder ? '1/model.onnx' : 'model.onnx';
-  await put(server, root, onnxPath, model.onnx);
+  await write(root, onnxPath, model.onnx);
   if (files.bareOnnx !== true) {
-    await put(server, root, 'config.pbtxt', files.configText ?? renderConfigPbtxt(model.config));
+    await write(root, 'config.pbtxt', files.configText ?? renderConfigPbtxt(model.config));
   }
 
   if (server.mode === 3) {
