@@ -163,11 +163,7 @@ async function logModel(
 ): Promise<{ uri: string; modelId?: string }> {
   const runId = run.info.run_id;
   if (major >= 3) {
-    const logged = await getOrCreateLoggedModel(client, {
-      experimentId: run.info.experiment_id,
-      runId,
-      name: model.name,
-    });
+    const logged = await getOrCreateLoggedModel(client, { run, name: model.name });
     const modelId = logged.info.model_id;
     const uploads = planDirectoryUpload(model.directory, '');
     const repository = repositoryForUri(logged.info.artifact_uri ?? '', client, log);

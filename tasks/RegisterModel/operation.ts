@@ -14,7 +14,7 @@ import { waitUntilReady } from '../common/mlflow/registry/wait-ready';
 import type { ModelVersion } from '../common/mlflow/types';
 import { UserError } from '../common/user-error';
 import { LOCATION_INPUTS, type RegisterParameters } from './parameters';
-import { lineageTags } from './version-tags';
+import { pipelineTags } from '../common/pipeline/lineage-tags';
 
 /** What the registration left in the registry. */
 export interface RegisterOutcome {
@@ -55,7 +55,7 @@ export async function registerModel(
     name,
     source,
     ...(params.description !== undefined ? { description: params.description } : {}),
-    tags: [...params.tags, ...lineageTags(params.pipeline)],
+    tags: [...params.tags, ...pipelineTags(params.pipeline)],
     ...(params.pipeline.runUrl ? { runLink: params.pipeline.runUrl } : {}),
   });
   const number = registration.version.version;

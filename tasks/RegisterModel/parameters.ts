@@ -9,7 +9,7 @@ import { lineInput, numberInput, optionalString, requiredString } from '../commo
 import { readMlflowConnection } from '../common/pipeline/mlflow-connection';
 import { type PipelineContext, readPipelineContext } from '../common/pipeline/pipeline-context';
 import { UserError } from '../common/user-error';
-import { LINEAGE_TAG_PREFIX } from './version-tags';
+import { PIPELINE_TAG_PREFIX } from '../common/pipeline/lineage-tags';
 
 /** The job variable MLflowLogRun leaves the run id in. */
 export const RUN_ID_VARIABLE = 'mlflowRunId';
@@ -119,9 +119,9 @@ function readTags(): KeyValue[] {
           `e.g. team=churn.`,
       );
     }
-    if (key.startsWith(LINEAGE_TAG_PREFIX)) {
+    if (key.startsWith(PIPELINE_TAG_PREFIX)) {
       throw new UserError(
-        `Input tags, line ${line}: keys starting with "${LINEAGE_TAG_PREFIX}" are written by ` +
+        `Input tags, line ${line}: keys starting with "${PIPELINE_TAG_PREFIX}" are written by ` +
           `the task itself. Choose another key.`,
       );
     }

@@ -2,27 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { HttpError } from '../http/http-error';
 import { MLFLOW, MLFLOW_PATHS } from './endpoints';
 import type { MlflowClient } from './mlflow-client';
-import type { LoggedModel } from './types';
-
-const CREATE_REQUEST_TAG = 'azure-devops.create-request';
-
-/** The run's logged model of that name (MLflow 3), or undefined. */
-export async function findRunLoggedModel(
-  client: MlflowClient,
-  experimentId: string,
-  runId: string,
-  name: string,
-): Promise<LoggedModel | undefined> {
-  const answer = await client.call(MLFLOW.searchLoggedModels, {
-    experiment_ids: [experimentId],
-    filter: `source_run_id = '${runId}' AND name = '${name.replace(/'/g, "\\'")}'`,
-    max_results: 10,
-  });
-  // The newest one wins, as MLflow's client resolves runs:/<run>/<name>.
-  return [...(answer.models ?? [])].sort(
-    (a, b) => Number(b.info.creation_timestamp_ms ?? 0) - Number(a.info.creation_timestamp_ms ?? 0),
-  )[0];
-}
+import { CREATE_REQUEST_TAG } from './tracking/runs';
+import { findRunLoggedModel } from './registry/run-model';
+import type { LoggedModel, Run } from './types';
 
 /**
  * The run's pending or ready logged model of that name, created when missing. A create whose
@@ -30,21 +12,16 @@ export async function findRunLoggedModel(
  */
 export async function getOrCreateLoggedModel(
   client: MlflowClient,
-  request: { experimentId: string; runId: string; name: string },
+  request: { run: Run; name: string },
 ): Promise<LoggedModel> {
-  const existing = await findRunLoggedModel(
-    client,
-    request.experimentId,
-    request.runId,
-    request.name,
-  );
+  const existing = await findRunLoggedModel(client, request.run, request.name);
   if (existing) return existing;
   const marker = randomUUID();
   try {
     const created = await client.call(MLFLOW.createLoggedModel, {
-      experiment_id: request.experimentId,
+      experiment_id: request.run.info.experiment_id,
       name: request.name,
-      source_run_id: request.runId,
+      source_run_id: request.run.info.run_id,
       tags: [{ key: CREATE_REQUEST_TAG, value: marker }],
     });
     return created.model;
@@ -52,12 +29,7 @@ export async function getOrCreateLoggedModel(
     if (!(error instanceof HttpError) || (error.status !== undefined && error.status < 500)) {
       throw error;
     }
-    const found = await findRunLoggedModel(
-      client,
-      request.experimentId,
-      request.runId,
-      request.name,
-    );
+    const found = await findRunLoggedModel(client, request.run, request.name);
     if (found) return found;
     throw error;
   }

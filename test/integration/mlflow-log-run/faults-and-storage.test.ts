@@ -20,7 +20,7 @@ async function runSnapshot(server: MlflowTestServer): Promise<unknown> {
   const runs = [...server.store.runs.values()];
   assert.equal(runs.length, 1, 'exactly one run');
   const run = runs[0]!;
-  const tags = [...run.tags].filter(([key]) => key !== 'azure-devops.create-request').sort();
+  const tags = [...run.tags].filter(([key]) => key !== 'azure_pipelines.create_request').sort();
   return {
     status: run.status,
     params: [...run.params].sort(),

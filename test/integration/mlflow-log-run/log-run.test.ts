@@ -104,12 +104,12 @@ for (const mode of [2, 3] as const) {
       assert.equal(tags['mlflow.source.name'], 'train-to-production');
       assert.equal(tags['mlflow.user'], 'Dana Analyst');
       assert.equal(tags['mlflow.note.content'], 'nightly retrain');
-      assert.equal(tags['azure-devops.organization'], 'hospital-data');
-      assert.equal(tags['azure-devops.build-id'], '812');
-      assert.equal(tags['azure-devops.stage'], 'Train');
-      assert.equal(tags['azure-devops.reason'], 'IndividualCI');
+      assert.equal(tags['azure_pipelines.organization'], 'hospital-data');
+      assert.equal(tags['azure_pipelines.build_id'], '812');
+      assert.equal(tags['azure_pipelines.stage'], 'Train');
+      assert.equal(tags['azure_pipelines.reason'], 'IndividualCI');
       assert.equal(
-        tags['azure-devops.run-url'],
+        tags['azure_pipelines.run_url'],
         'https://dev.azure.com/hospital-data/Readmission/_build/results?buildId=812',
       );
       assert.equal(tags.team, 'data');

@@ -6,7 +6,7 @@ import type { MlflowClient } from '../mlflow-client';
 import type { KeyValue, Run, RunStatus } from '../types';
 
 /** Tag that marks one create request, so a retry can find a run whose answer was lost. */
-export const CREATE_REQUEST_TAG = 'azure-devops.create-request';
+export const CREATE_REQUEST_TAG = 'azure_pipelines.create_request';
 
 /**
  * Creates a run exactly once. runs/create is not idempotent, so it is sent once; when the
