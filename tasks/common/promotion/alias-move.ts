@@ -49,7 +49,17 @@ export async function moveChampion(
   const rollbackBefore = await aliasTarget(client, name, rollbackAlias);
 
   const rollbackChanged = expectedChampion !== undefined && rollbackBefore !== expectedChampion;
-  if (rollbackChanged) await setAlias(client, name, rollbackAlias, expectedChampion);
+  if (rollbackChanged) {
+    try {
+      await setAlias(client, name, rollbackAlias, expectedChampion);
+    } catch (error) {
+      throw new UserError(
+        `Setting alias "${rollbackAlias}" of "${name}" to version ${expectedChampion} failed, ` +
+          `before the champion was touched: "${championAlias}" is still version ` +
+          `${expectedChampion}. Run the task again once MLflow answers. Cause: ${causeOf(error)}`,
+      );
+    }
+  }
 
   try {
     await setAlias(client, name, championAlias, target);
@@ -99,7 +109,7 @@ async function recoverFailedChampionWrite(
   rollbackBefore: string | undefined,
 ): Promise<AliasMoveOutcome> {
   const { name, championAlias, rollbackAlias } = plan;
-  const cause = isUserError(error) ? error.message : String(error);
+  const cause = causeOf(error);
   let champion: string | undefined;
   try {
     champion = await aliasTarget(client, name, championAlias);
@@ -126,7 +136,7 @@ async function recoverFailedChampionWrite(
     if (rollbackBefore === undefined) await deleteAlias(client, name, rollbackAlias);
     else await setAlias(client, name, rollbackAlias, rollbackBefore);
   } catch (restoreError) {
-    const why = isUserError(restoreError) ? restoreError.message : String(restoreError);
+    const why = causeOf(restoreError);
     throw new UserError(
       `Setting alias "${championAlias}" of "${name}" to version ${plan.target} failed, and ` +
         `putting "${rollbackAlias}" back failed too (${why}). ` +
@@ -174,4 +184,8 @@ export async function aliasTarget(
 /** "version 3", or "not set". */
 export function describeVersion(version: string | undefined): string {
   return version === undefined ? 'not set' : `version ${version}`;
+}
+
+function causeOf(error: unknown): string {
+  return isUserError(error) || error instanceof Error ? error.message : String(error);
 }

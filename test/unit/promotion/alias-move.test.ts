@@ -71,6 +71,15 @@ describe('champion alias move (against the MLflow test server)', function () {
     assert.deepEqual(aliases(server, MODEL), { champion: '1', challenger: '3' });
   });
 
+  it('touches nothing more when the rollback alias write fails', async () => {
+    server.faults.add({ method: 'POST', path: ALIAS_PATH, status: 500, body: '{}', times: 1 });
+    await assert.rejects(
+      moveChampion(client, plan()),
+      /Setting alias "previous-champion" of "fraud" to version 1 failed, before the champion was touched: "champion" is still version 1/,
+    );
+    assert.deepEqual(aliases(server, MODEL), { champion: '1' });
+  });
+
   it('says what is left and how to fix it when the restore fails too', async () => {
     await pointAlias(server, MODEL, 'previous-champion', '3');
     server.faults.add({ method: 'POST', path: ALIAS_PATH, delayMs: 1, times: 1 });
