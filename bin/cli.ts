@@ -2,6 +2,7 @@
  * The package's command line, `mlflow-triton <command>` (or `npx mlflow-triton-pipelines
  * <command>`): one entry that hands each command its arguments and returns its exit code.
  */
+import { syncCli } from './sync';
 import { type LineWriter, validateTritonCli } from './validate-triton';
 
 /** A command: its arguments (without the command name) in, an exit code out. */
@@ -11,6 +12,11 @@ const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
   'validate-triton': {
     run: validateTritonCli,
     summary: 'check a Triton model repository, model folder or config.pbtxt offline',
+  },
+  sync: {
+    // The service writes its own JSON lines to stdout and runs until it is stopped.
+    run: (argv) => syncCli(argv),
+    summary: 'keep a Triton server serving what registry aliases point to (a service)',
   },
 };
 

@@ -24,7 +24,9 @@ interface CliRun {
 
 function runCli(cwd: string, args: string[]): Promise<CliRun> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { cwd }, (error, stdout, stderr) => {
+    // A clean environment: the sync command reads its configuration from it.
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME };
+    execFile(process.execPath, [CLI, ...args], { cwd, env }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
       resolve({ code, stdout, stderr });
     });
@@ -82,11 +84,18 @@ describe('the command line (dist/cli/cli.js)', function () {
     );
   });
 
+  it('sync refuses to start without its configuration, with exit code 2', async () => {
+    const run = await runCli(sources.dir, ['sync', '--once']);
+    assert.equal(run.code, 2, run.stdout + run.stderr);
+    assert.match(run.stdout, /"event":"failed","message":"Variable SYNC_MODELS: not set\./);
+  });
+
   it('exits with 2 and the usage on a wrong command or option', async () => {
     const none = await runCli(sources.dir, []);
     assert.equal(none.code, 2);
     assert.match(none.stdout, /^Usage: mlflow-triton <command>/);
     assert.match(none.stdout, /validate-triton {2}check a Triton model repository/);
+    assert.match(none.stdout, /sync {13}keep a Triton server serving what registry aliases/);
 
     const unknown = await runCli(sources.dir, ['deploy', 'good']);
     assert.equal(unknown.code, 2);
@@ -104,5 +113,8 @@ describe('the command line (dist/cli/cli.js)', function () {
     const commandHelp = await runCli(sources.dir, ['validate-triton', '--help']);
     assert.equal(commandHelp.code, 0);
     assert.match(commandHelp.stdout, /^Usage: validate-triton </);
+    const syncHelp = await runCli(sources.dir, ['sync', '--help']);
+    assert.equal(syncHelp.code, 0);
+    assert.match(syncHelp.stdout, /^Usage: mlflow-triton sync /);
   });
 });
