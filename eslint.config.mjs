@@ -2,7 +2,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'dist/**', '**/*.js', 'scripts/**', 'eslint.config.mjs'] },
+  {
+    ignores: ['node_modules/**', 'out/**', 'dist/**', '**/*.js', 'scripts/**', 'eslint.config.mjs'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -31,7 +31,13 @@ function writeAtomically(file, content) {
 }
 
 async function bundle(entry, outfile, extra = {}) {
-  const result = await esbuild.build({ ...common, ...extra, entryPoints: [entry], outfile, write: false });
+  const result = await esbuild.build({
+    ...common,
+    ...extra,
+    entryPoints: [entry],
+    outfile,
+    write: false,
+  });
   for (const output of result.outputFiles) writeAtomically(output.path, output.contents);
 }
 
