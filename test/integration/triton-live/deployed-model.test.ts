@@ -38,13 +38,16 @@ describe('validateLive on a model already deployed (real ONNX models)', function
       buildClassifierModel(),
       buildAddSubModel(),
       buildIdentityModel('FP16'),
+      buildIdentityModel('BF16'),
       buildIdentityModel('BYTES'),
       buildBrokenModel(),
     ]) {
       await writeTritonModelFolder(repo.dir, model);
       await writeTritonModelFolder(agent.dir, model);
     }
-    server = await startTritonServer({ repository: repo.dir, strictReadiness: false });
+    // Strict readiness: the broken model makes the whole server not ready, which must not
+    // fail the validation of another model.
+    server = await startTritonServer({ repository: repo.dir });
   });
 
   after(async () => {
@@ -72,6 +75,7 @@ describe('validateLive on a model already deployed (real ONNX models)', function
     );
 
     assert.equal(report.result, 'passed', JSON.stringify(report.checks, null, 2));
+    assert.equal((await fetch(`${server.url}/v2/health/ready`)).status, 400);
     assert.deepEqual(statuses(report), {
       server: 'passed',
       ready: 'passed',
@@ -109,11 +113,13 @@ describe('validateLive on a model already deployed (real ONNX models)', function
     assert.deepEqual(body.inputs[0]?.shape, [1, 4]);
   });
 
-  it('sends FP16 through the binary data extension, and BYTES as strings', async () => {
+  it('sends FP16 and BF16 through the binary data extension, and BYTES as strings', async () => {
     const fp16 = await validateLive(liveOptions(server.url, 'identity_fp16'));
     assert.equal(fp16.result, 'passed', JSON.stringify(fp16.checks, null, 2));
     assert.ok(fp16.notes.some((note) => /INPUT0 sent as binary data/.test(note)));
     assert.equal(checkOf(fp16, 'config').status, 'skipped');
+    const bf16 = await validateLive(liveOptions(server.url, 'identity_bf16'));
+    assert.equal(bf16.result, 'passed', JSON.stringify(bf16.checks, null, 2));
 
     const sample = await writeSample(agent.dir, 'bytes.json', {
       inputs: [{ name: 'INPUT0', shape: [1, 2], data: ['héllo', 'world'] }],

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
+import { KserveClient } from '../../../tasks/common/triton/kserve/kserve-client';
 import { LiveInputError } from '../../../tasks/common/triton/live/live-options';
 import { validateLive } from '../../../tasks/common/triton/live/validate-live';
 import {
@@ -128,6 +129,26 @@ describe('validateLive loading the model from the agent (explicit model control)
       server.setLoadDelay('add_sub', 0);
       // Let the slow load finish before the server is closed.
       await new Promise((resolve) => setTimeout(resolve, 1_200));
+    }
+  });
+
+  it('waits for a model that another step is still loading', async () => {
+    const client = new KserveClient({ url: server.url });
+    await client.unloadModel('add_sub');
+    server.setLoadDelay('add_sub', 600);
+    const loading = client.loadModel('add_sub');
+    try {
+      const report = await validateLive(
+        liveOptions(server.url, 'add_sub', { readyTimeoutMs: 5_000, pollIntervalMs: 100 }),
+      );
+      assert.equal(report.result, 'passed', JSON.stringify(report.checks, null, 2));
+      assert.match(
+        checkOf(report, 'ready').summary,
+        /^Model 'add_sub' is ready \((0\.[5-9]|[1-4]\.\d) s\)/,
+      );
+    } finally {
+      await loading;
+      server.setLoadDelay('add_sub', 0);
     }
   });
 

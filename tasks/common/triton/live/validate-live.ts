@@ -4,7 +4,7 @@
  * sample) inference and check the answer, time N requests, and unload (when asked). Problems
  * with the model are reported, never thrown; unusable options and files throw LiveInputError.
  */
-import { KserveClient, tritonTransportSettings } from '../kserve/kserve-client';
+import { KserveClient } from '../kserve/kserve-client';
 import type { InferRequest, JsonObject, JsonValue, ModelMetadata } from '../kserve/kserve-types';
 import { UserError } from '../../user-error';
 import { compareServedConfig, describeDifference } from './config-comparison';
@@ -28,6 +28,7 @@ const PROBE_CONNECT_MS = 5_000;
 const PROBE_READ_MS = 10_000;
 /** Triton's default --http-max-input-size: larger load requests are refused. */
 const TRITON_MAX_INPUT_BYTES = 64 * 1024 * 1024;
+const SHOWN_FILES = 5;
 
 const TITLES: Readonly<Record<CheckId, string>> = {
   server: 'Server reachable',
@@ -105,11 +106,11 @@ class LiveRun {
       },
     });
     // A retried request would measure the retry policy, not the model.
-    const timedSettings = tritonTransportSettings({
+    this.timed = new KserveClient({
       ...base,
+      retry: { maxRetries: 0 },
       ...(connection.timeouts ? { timeouts: connection.timeouts } : {}),
     });
-    this.timed = new KserveClient({ ...base, retry: { ...timedSettings.retry, maxRetries: 0 } });
   }
 
   async execute(): Promise<LiveReport> {
@@ -144,7 +145,7 @@ class LiveRun {
     const request = await this.guard('inference', () => this.infer(served.config, served.metadata));
     if (request !== undefined) await this.guard('latency', () => this.measure(request));
     else if ((this.options.latency?.requests ?? 0) > 0) {
-      this.record('latency', 'skipped', 'Not measured: the inference did not pass.');
+      this.record('latency', 'skipped', 'Not measured: no inference passed that could be timed.');
     }
   }
 
@@ -222,7 +223,10 @@ class LiveRun {
       this.record('load', 'failed', error.message, await this.stateDetails());
       return false;
     }
-    const list = [...files.keys()].join(', ');
+    const names = [...files.keys()];
+    const shown = names.slice(0, SHOWN_FILES).join(', ');
+    const list =
+      names.length > SHOWN_FILES ? `${shown} and ${names.length - SHOWN_FILES} more` : shown;
     this.record('load', 'passed', `Loaded from the agent: config.pbtxt and ${list}.`);
     return true;
   }
