@@ -99,7 +99,9 @@ export async function runBundledTask(
     child.on('close', (exitCode, signal) => {
       clearTimeout(timeout);
       if (cancel) clearTimeout(cancel);
-      resolve(readRun(stdout, stderr, exitCode, signal, Date.now() - started));
+      const run = readRun(stdout, stderr, exitCode, signal, Date.now() - started);
+      fs.rmSync(temp, { recursive: true, force: true });
+      resolve(run);
     });
   });
 }
