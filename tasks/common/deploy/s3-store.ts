@@ -37,30 +37,17 @@ export class S3ModelStore implements ModelStore {
   }
 
   async list(dir: string): Promise<Map<string, 'dir' | 'file'>> {
+    // Derived from the full key list rather than from delimiter listings, whose common
+    // prefixes some S3 servers leave out for names that start with a dot.
     const base = this.key(dir);
     const result = new Map<string, 'dir' | 'file'>();
-    let token: string | undefined;
-    do {
-      const page = await this.send('list', dir, () =>
-        this.s3.send(
-          new ListObjectsV2Command({
-            Bucket: this.bucket,
-            Prefix: base ? `${base}/` : '',
-            Delimiter: '/',
-            ...(token ? { ContinuationToken: token } : {}),
-          }),
-        ),
-      );
-      for (const common of page.CommonPrefixes ?? []) {
-        const name = common.Prefix?.slice(base ? base.length + 1 : 0).replace(/\/$/, '');
-        if (name) result.set(name, 'dir');
-      }
-      for (const object of page.Contents ?? []) {
-        const name = object.Key?.slice(base ? base.length + 1 : 0);
-        if (name) result.set(name, 'file');
-      }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
+    for (const key of await this.keysUnder(dir)) {
+      const rest = key.slice(base ? base.length + 1 : 0);
+      const slash = rest.indexOf('/');
+      if (rest === '') continue;
+      if (slash < 0) result.set(rest, result.get(rest) ?? 'file');
+      else result.set(rest.slice(0, slash), 'dir');
+    }
     return result;
   }
 
@@ -135,7 +122,8 @@ export class S3ModelStore implements ModelStore {
       );
       for (const object of page.Contents ?? []) {
         const key = object.Key;
-        if (key !== undefined && (key === base || key.startsWith(`${base}/`))) keys.push(key);
+        if (key === undefined) continue;
+        if (base === '' || key === base || key.startsWith(`${base}/`)) keys.push(key);
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
