@@ -3,7 +3,9 @@
  * each MLflow generation stores them: files under a run's artifact path (2.x, and 3.x clients
  * that log plain artifacts) or a 3.x logged model's own artifact root.
  */
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { MlflowTestServer } from '../../servers/mlflow';
+import type { TestS3 } from '../../servers/s3';
 import { api, seedRun } from '../register-model/seed';
 
 /** Files by path relative to the model's artifact folder. */
@@ -18,12 +20,35 @@ export type SourceStyle =
   /** MLflow 3: `models:/<model id>` of a logged model holding the files. */
   | 'logged-model';
 
-/** Uploads files under an artifact URI through the test server's artifact proxy. */
+/**
+ * Uploads files under an artifact URI as MLflow's client does: through the test server's
+ * artifact proxy, or straight to S3 for `s3://` roots.
+ */
 export async function uploadArtifacts(
   server: MlflowTestServer,
   artifactUri: string,
   files: ArtifactFiles,
+  s3?: TestS3,
 ): Promise<void> {
+  const bucketKey = /^s3:\/\/([^/]+)\/(.*)$/.exec(artifactUri);
+  if (bucketKey !== null) {
+    if (s3 === undefined) throw new Error(`${artifactUri} needs the S3 test server`);
+    const client = new S3Client({
+      endpoint: s3.endpoint,
+      region: s3.region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    });
+    try {
+      for (const [file, content] of Object.entries(files)) {
+        const key = `${(bucketKey[2] ?? '').replace(/\/+$/, '')}/${file}`;
+        await client.send(new PutObjectCommand({ Bucket: bucketKey[1], Key: key, Body: content }));
+      }
+    } finally {
+      client.destroy();
+    }
+    return;
+  }
   const root = artifactUri.replace(/^mlflow-artifacts:\/*/, '');
   for (const [file, content] of Object.entries(files)) {
     const response = await fetch(
@@ -43,6 +68,7 @@ export async function seedVersion(
   name: string,
   files: ArtifactFiles,
   style: SourceStyle,
+  s3?: TestS3,
 ): Promise<string> {
   const run = await seedRun(server, { style: 'none' });
   let source: string;
@@ -53,13 +79,13 @@ export async function seedVersion(
       'logged-models',
       { experiment_id: run.experimentId, name: 'triton', source_run_id: run.runId },
     );
-    await uploadArtifacts(server, model.info.artifact_uri, files);
+    await uploadArtifacts(server, model.info.artifact_uri, files, s3);
     await api(server, 'PATCH', `logged-models/${model.info.model_id}`, {
       status: 'LOGGED_MODEL_READY',
     });
     source = `models:/${model.info.model_id}`;
   } else {
-    await uploadArtifacts(server, `${run.artifactUri}/triton`, files);
+    await uploadArtifacts(server, `${run.artifactUri}/triton`, files, s3);
     source = style === 'runs-uri' ? `runs:/${run.runId}/triton` : `${run.artifactUri}/triton`;
   }
   await api(server, 'POST', 'registered-models/create', { name }).catch(() => undefined);

@@ -1,7 +1,10 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { TaskRunResult } from '../../harness/task-runner';
 import { buildAddSubModel } from '../../models';
 import { startMlflowServer, type MlflowTestServer } from '../../servers/mlflow';
+import { startS3, type TestS3 } from '../../servers/s3';
 import { PIPELINE, RUN_URL } from '../register-model/seed';
 import {
   addSubConfig,
@@ -40,11 +43,14 @@ for (const mode of [2, 3] as const) {
       await sources.remove();
     });
 
-    const validate = (inputs: Record<string, string>): Promise<TaskRunResult> =>
+    const validate = (
+      inputs: Record<string, string>,
+      variables: Record<string, string> = {},
+    ): Promise<TaskRunResult> =>
       runValidateTask(
         sources.dir,
         { source: 'registry', modelName: 'churn', mlflowServiceConnection: 'mlflow', ...inputs },
-        { endpoints: { mlflow: { url: server.url, scheme: 'None' } } },
+        { endpoints: { mlflow: { url: server.url, scheme: 'None' } }, variables },
       );
     const tagsOf = (version: string) =>
       Object.fromEntries(
@@ -60,7 +66,12 @@ for (const mode of [2, 3] as const) {
       const version = await seedVersion(server, 'churn', files, style);
       await setAlias(server, 'churn', 'challenger', version);
 
-      const result = await validate({ registryAlias: 'challenger' });
+      const agentTemp = path.join(sources.dir, '_temp');
+      fs.mkdirSync(agentTemp);
+      const result = await validate(
+        { registryAlias: 'challenger' },
+        { 'Agent.TempDirectory': agentTemp },
+      );
       assert.equal(result.result, 'Succeeded', result.resultMessage);
       assert.match(result.resultMessage, /^Triton validation of 'churn' passed: 1 model\(s\)/);
       assert.deepEqual(findingIssues([...result.errors, ...result.warnings]), []);
@@ -71,6 +82,9 @@ for (const mode of [2, 3] as const) {
         result.stdout,
       );
       assert.equal(output(result, 'validationResult'), 'passed');
+      const temp = fs.readdirSync(agentTemp).filter((name) => name.startsWith('triton-validation'));
+      assert.equal(temp.length, 1, 'the summary file is in the agent temp folder');
+      assert.match(temp[0] ?? '', /\.md$/, 'the downloaded files are removed');
 
       const tags = tagsOf(version);
       assert.match(tags['triton.validation.at'] ?? '', /^\d{4}-\d\d-\d\dT/);
@@ -134,6 +148,56 @@ for (const mode of [2, 3] as const) {
     });
   });
 }
+
+describe('ValidateTritonModel on a registry version stored in S3 (MinIO)', function () {
+  this.timeout(60_000);
+  let s3: TestS3;
+  let server: MlflowTestServer;
+  let sources: SourcesFolder;
+  before(async () => {
+    s3 = await startS3('mlflow');
+    server = await startMlflowServer({ mode: 3, artifacts: 's3-direct', s3 });
+    sources = await sourcesFolder();
+  });
+  after(async () => {
+    await server.close();
+    await s3.close();
+    await sources.remove();
+  });
+
+  it('downloads straight from S3 with the connection keys, for both source styles', async () => {
+    const files = { 'config.pbtxt': CHURN_CONFIG, '1/model.onnx': ONNX };
+    for (const style of ['run-artifacts', 'logged-model'] as const) {
+      const version = await seedVersion(server, 'churn', files, style, s3);
+      const result = await runValidateTask(
+        sources.dir,
+        {
+          source: 'registry',
+          modelName: 'churn',
+          registryVersion: version,
+          mlflowServiceConnection: 'mlflow',
+        },
+        {
+          endpoints: {
+            mlflow: {
+              url: server.url,
+              scheme: 'None',
+              data: {
+                s3EndpointUrl: s3.endpoint,
+                s3AccessKeyId: s3.accessKeyId,
+                s3SecretAccessKey: s3.secretAccessKey,
+              },
+            },
+          },
+        },
+      );
+      assert.equal(result.result, 'Succeeded', `${style}: ${result.resultMessage}`);
+      assert.match(summaryOf(result), /downloaded from `s3:\/\/mlflow\//);
+      const tags = server.store.modelVersion('churn', Number(version)).tags;
+      assert.equal(tags.get('triton.validation'), 'passed', style);
+    }
+  });
+});
 
 describe('ValidateTritonModel registry inputs', function () {
   this.timeout(30_000);
