@@ -154,6 +154,7 @@ export async function deployModel(
     await installation.commit();
   } finally {
     await staging.dispose();
+    await removeIfEmpty(store, model);
   }
 
   const removedVersions = await pruneOlder(store, model, version, request.keepVersions);
@@ -203,6 +204,14 @@ async function removeLeftovers(store: ModelStore, model: string): Promise<void> 
     if (kind === 'dir' && name.startsWith(WORK_FOLDER_PREFIX))
       await store.remove(`${model}/${name}`);
   }
+}
+
+/**
+ * A first deployment that failed leaves the model folder it created empty; Triton would read
+ * an empty folder as a broken model at its next start, so it goes.
+ */
+async function removeIfEmpty(store: ModelStore, model: string): Promise<void> {
+  if ((await store.list(model)).size === 0) await store.remove(model);
 }
 
 /** Removes the versions below the deployed one beyond the newest `keep` of them. */

@@ -118,6 +118,32 @@ for (const mode of [2, 3] as const) {
       assert.deepEqual(await readyVersions(triton), ['3']);
     });
 
+    it('rolls back: an alias moved to an older version serves it and drops the newer', async () => {
+      const v1 = await registerVersion(mlflow, MODEL, classifierNamed(MODEL));
+      const v2 = await registerVersion(mlflow, MODEL, classifierNamed(MODEL, 1));
+      for (const version of [v1, v2, v1]) {
+        await moveAlias(mlflow, MODEL, 'champion', version);
+        const result = await deploy();
+        assert.equal(result.result, 'Succeeded', result.resultMessage);
+      }
+
+      // Left beside it, version 2 would outrank version 1 under Triton's default policy.
+      assert.deepEqual(await folderEntries(repo), ['1', 'config.pbtxt', 'mlflow-deployment.json']);
+      assert.deepEqual(await readyVersions(triton), ['1']);
+    });
+
+    it('leaves no model folder behind when the first deployment fails', async () => {
+      const v1 = await registerVersion(mlflow, MODEL, classifierNamed(MODEL));
+      await moveAlias(mlflow, MODEL, 'champion', v1);
+      triton.failLoad(MODEL, 'Internal: no GPU');
+
+      const result = await deploy();
+
+      assert.equal(result.result, 'Failed');
+      assert.match(result.resultMessage, /no GPU.*no version of the model was serving before/);
+      assert.deepEqual(await readdir(repo), []);
+    });
+
     it('says so and changes nothing when the version is already deployed', async () => {
       const v1 = await registerVersion(mlflow, MODEL, classifierNamed(MODEL));
       await moveAlias(mlflow, MODEL, 'champion', v1);

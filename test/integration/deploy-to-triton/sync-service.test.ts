@@ -15,6 +15,7 @@ interface LogLine {
   model?: string;
   version?: string;
   message: string;
+  retryInSeconds?: number;
 }
 
 /** Polls until `check` holds; fails with `what` and the log's last lines after `ms`. */
@@ -127,6 +128,12 @@ for (const mode of [2, 3] as const) {
       assert.ok(
         failed.some((m) => /could not load version 3.*Server not ready/.test(m)),
         failed.join('\n'),
+      );
+      const waits = lines.filter((l) => l.event === 'backoff').map((l) => l.retryInSeconds);
+      assert.deepEqual(
+        waits.slice(0, 2),
+        [1, 2],
+        'the wait doubles up to SYNC_MAX_BACKOFF_SECONDS',
       );
       assert.equal(lines.at(-1)?.event, 'stopped');
       assert.ok(lines.every((l) => typeof l.message === 'string' && typeof l.level === 'string'));
