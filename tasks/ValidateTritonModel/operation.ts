@@ -10,9 +10,11 @@ import {
   summarize,
   validateModel,
   validateModelRepository,
+  type ValidationOptions,
   type ValidationResult,
 } from '../common/triton/validate';
 import { UserError } from '../common/user-error';
+import { redactLiveReport } from './live-redaction';
 import type { ModelSource, ValidateParameters } from './parameters';
 import type { ValidationReport } from './report';
 import { validationTags } from './version-tags';
@@ -41,7 +43,8 @@ export async function runValidation(
   report: ValidationReport,
 ): Promise<void> {
   const target = await prepareModel(params, deps, report);
-  const result = await validateTarget(target, params.modelName);
+  const options = params.gpuCount === undefined ? {} : { gpuCount: params.gpuCount };
+  const result = await validateTarget(target, params.modelName, options);
   report.findings = result.findings;
   report.summary = result.summary;
   deps.log(
@@ -159,10 +162,11 @@ async function downloadModel(
 async function validateTarget(
   target: ValidationTarget,
   modelName: string | undefined,
+  options: ValidationOptions,
 ): Promise<ValidationResult> {
-  if (target.singleModel) return validateModel(target.folder);
+  if (target.singleModel) return validateModel(target.folder, options);
   // The whole repository is read so that ensemble steps are checked against their models.
-  const result = await validateModelRepository(target.folder);
+  const result = await validateModelRepository(target.folder, options);
   if (modelName === undefined) return result;
   const findings = result.findings.filter((finding) => finding.file.startsWith(`${modelName}/`));
   return { ...result, findings, summary: summarize(findings, 1) };
@@ -219,7 +223,7 @@ async function runLive(
     log: deps.log,
     debug: deps.debug,
   });
-  report.live = { kind: 'ran', report: liveReport };
+  report.live = { kind: 'ran', report: redactLiveReport(liveReport, live.tritonUrl) };
 }
 
 /** Records the result on the registry version; a failure here is reported, not thrown. */

@@ -14,6 +14,7 @@ import {
 } from '../common/pipeline/inputs';
 import { readMlflowConnection } from '../common/pipeline/mlflow-connection';
 import { type PipelineContext, readPipelineContext } from '../common/pipeline/pipeline-context';
+import { registerBasicCredentials, registerSecret } from '../common/pipeline/secrets';
 import type { VersionSelector } from '../common/triton/registry-download';
 import type { LiveMode } from '../common/triton/live/live-options';
 import { UserError } from '../common/user-error';
@@ -46,6 +47,8 @@ export interface ValidateParameters {
   /** The model to validate; undefined validates every model of a repository folder. */
   modelName?: string;
   failOnWarning: boolean;
+  /** GPUs of the server that will load the model; undefined: unknown, GPU rules warn. */
+  gpuCount?: number;
   live?: LiveParameters;
   pipeline: PipelineContext;
   /** The folder relative paths are shown from (the sources folder on an agent). */
@@ -62,10 +65,15 @@ export function readParameters(): ValidateParameters {
       ? { kind, folder: path.resolve(workingDirectory, requiredString('modelRepository')) }
       : { kind, selector: readSelector(), connection: readMlflowConnection() };
   const live = readLiveParameters(workingDirectory);
+  const gpuCount =
+    optionalString('gpuCount') === undefined
+      ? undefined
+      : integerInput('gpuCount', 0, { min: 0, max: 1024 });
   return {
     source,
     ...(modelName !== undefined ? { modelName } : {}),
     failOnWarning: booleanInput('failOnWarning', false),
+    ...(gpuCount !== undefined ? { gpuCount } : {}),
     ...(live !== undefined ? { live } : {}),
     pipeline: readPipelineContext(),
     workingDirectory,
@@ -97,6 +105,7 @@ function readSelector(): VersionSelector {
 function readLiveParameters(workingDirectory: string): LiveParameters | undefined {
   const tritonUrl = optionalString('tritonUrl');
   if (tritonUrl === undefined) return undefined;
+  checkTritonUrl(tritonUrl);
   const tritonVersion = optionalString('tritonVersion');
   const p95BudgetMs = numberInput('p95BudgetMs', undefined, { min: 0.001 });
   const sampleRequestFile = optionalFile('sampleRequestFile', workingDirectory);
@@ -115,6 +124,26 @@ function readLiveParameters(workingDirectory: string): LiveParameters | undefine
     requestTimeoutMs: integerInput('requestTimeoutSeconds', 120, { min: 1, max: 3600 }) * 1000,
     maxRetries: integerInput('maxRetries', 5, { min: 0, max: 20 }),
   };
+}
+
+/** An http(s) URL; credentials in it are registered as secrets before anything logs it. */
+function checkTritonUrl(raw: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (url?.password) {
+    registerBasicCredentials(decodeURIComponent(url.username), decodeURIComponent(url.password));
+    registerSecret(raw);
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new UserError(
+      `Input tritonUrl: "${raw}" is not an http or https URL. Give the base URL of the staging ` +
+        "Triton's HTTP port (KServe v2), e.g. http://triton-staging:8000.",
+    );
+  }
 }
 
 /**

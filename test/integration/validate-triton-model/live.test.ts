@@ -66,6 +66,27 @@ describe('ValidateTritonModel live, on a model Triton already serves', function 
     assert.match(summary, /#### Latency\n\n\| Requests \| Concurrency/);
   });
 
+  it('keeps credentials in the Triton URL out of the log', async () => {
+    const url = triton.url.replace('http://', 'http://ops:s3cret-pass@');
+    const result = await runValidateTask(sources.dir, {
+      modelRepository: 'models',
+      tritonUrl: url,
+      ...QUICK,
+    });
+    assert.equal(result.result, 'Succeeded', result.resultMessage);
+    assert.ok(result.secrets.includes('s3cret-pass'), 'registered with the agent');
+    // The agent masks a secret from the line after its setsecret command on. Before it, only
+    // task-lib's own debug line of the input (task-lib logs inputs as it reads them).
+    const lines = result.stdout.split('\n');
+    const registered = lines.findIndex((line) => line === '##vso[task.setsecret]s3cret-pass');
+    const early = lines.slice(0, registered).filter((line) => line.includes('s3cret-pass'));
+    assert.deepEqual(early, [`##vso[task.debug]tritonUrl=${url}`]);
+    // The summary is uploaded as it is: the agent does not mask it.
+    const summary = summaryOf(result);
+    assert.ok(!summary.includes('s3cret-pass'), summary);
+    assert.ok(summary.includes(triton.url.replace('http://', 'http://***@')), summary);
+  });
+
   it('fails when p95 is over the budget, with the figures in the message', async () => {
     triton.setInferenceLatency(40, 'add_sub');
     const result = await runValidateTask(sources.dir, {

@@ -128,6 +128,20 @@ describe('ValidateTritonModel offline, on a repository folder', function () {
     assert.match(summaryOf(strict), /\(failOnWarning: warnings fail the task\)/);
   });
 
+  it('makes GPU rules errors when the target server has no GPU (gpuCount 0)', async () => {
+    await writeModel('models/add_sub', addSubConfig('instance_group [ { kind: KIND_GPU } ]'));
+    const result = await runValidateTask(sources.dir, {
+      modelRepository: 'models',
+      gpuCount: '0',
+    });
+    assert.equal(result.result, 'Failed');
+    const config = path.join(sources.dir, 'models/add_sub/config.pbtxt');
+    assert.deepEqual(findingIssues(result.errors).map(issueKey), [
+      `error instance-group.gpu-required ${config}:12:20`,
+    ]);
+    assert.deepEqual(findingIssues(result.warnings), []);
+  });
+
   it('validates only the named model of a repository', async () => {
     await writeModel('models/add_sub', addSubConfig());
     await writeModel(
@@ -172,6 +186,16 @@ describe('ValidateTritonModel offline, on a repository folder', function () {
       unknown.resultMessage,
       /^Input modelName: the repository "models" has no model folder "add-sub" \(it holds add_sub\)/,
     );
+  });
+
+  it('names the input when the Triton URL is not an http URL', async () => {
+    await writeModel('models/add_sub', addSubConfig());
+    const result = await runValidateTask(sources.dir, {
+      modelRepository: 'models',
+      tritonUrl: 'triton-staging:8000',
+    });
+    assert.equal(result.result, 'Failed');
+    assert.match(result.resultMessage, /^Input tritonUrl: "triton-staging:8000" is not an http/);
   });
 
   it('asks which model to test live when the repository holds several', async () => {
