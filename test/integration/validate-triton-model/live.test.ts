@@ -87,6 +87,46 @@ describe('ValidateTritonModel live, on a model Triton already serves', function 
     assert.ok(summary.includes(triton.url.replace('http://', 'http://***@')), summary);
   });
 
+  it('checks a sample request from the sources against its expected outputs', async () => {
+    const x = [1, 2, 3, 4];
+    const y = [0.5, 0.5, 0.5, 0.5];
+    const sample = (sum: number[]) => ({
+      inputs: [
+        { name: 'INPUT0', datatype: 'FP32', shape: [1, 4], data: [x] },
+        { name: 'INPUT1', datatype: 'FP32', shape: [1, 4], data: [y] },
+      ],
+      expected_outputs: [{ name: 'OUTPUT0', shape: [1, 4], data: [sum] }],
+      tolerance: { absolute: 1e-6 },
+    });
+    await sources.write({
+      'samples/right.json': JSON.stringify(sample([1.5, 2.5, 3.5, 4.5])),
+      'samples/wrong.json': JSON.stringify(sample([1.5, 2.5, 9, 4.5])),
+    });
+    const run = (file: string) =>
+      runValidateTask(sources.dir, {
+        modelRepository: 'models',
+        tritonUrl: triton.url,
+        ...QUICK,
+        latencyRequests: '0',
+        sampleRequestFile: file,
+      });
+
+    const right = await run('samples/right.json');
+    assert.equal(right.result, 'Succeeded', right.resultMessage);
+    assert.match(summaryOf(right), /\| Inference \| ✅ passed \| .*with the expected values/);
+    assert.doesNotMatch(summaryOf(right), /\| Latency \| /, 'no latency row when not measured');
+
+    const wrong = await run('samples/wrong.json');
+    assert.equal(wrong.result, 'Failed');
+    assert.match(wrong.resultMessage, /Inference: The answer to the sample request .* is not as/);
+    assert.match(summaryOf(wrong), /#### Inference\n\n- .*OUTPUT0/);
+
+    // An empty filePath input reaches the task as the sources folder: a smoke request then.
+    const empty = await run(sources.dir);
+    assert.equal(empty.result, 'Succeeded', empty.resultMessage);
+    assert.match(summaryOf(empty), /a smoke request built from the metadata/);
+  });
+
   it('fails when p95 is over the budget, with the figures in the message', async () => {
     triton.setInferenceLatency(40, 'add_sub');
     const result = await runValidateTask(sources.dir, {
