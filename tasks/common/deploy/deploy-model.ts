@@ -13,7 +13,7 @@ import { type DeploymentRecord, readRecord, writeRecord } from './deployment-rec
 import { tagDeployment } from './deployment-tags';
 import { installVersion } from './install-version';
 import { isServing, loadAndWait, type LoadWait } from './load-on-triton';
-import { type DeployTarget, resolveDeploySource } from './model-source';
+import { type DeploySource, type DeployTarget, resolveDeploySource } from './model-source';
 import { type ModelStore, WORK_FOLDER_PREFIX } from './model-store';
 import { stageModel } from './stage-model';
 import { rejectionMessage } from './validation-message';
@@ -112,6 +112,37 @@ export async function deployModel(
     };
   }
 
+  await installAndLoad(services, request, source, folders, record);
+  const removedVersions = await pruneOlder(store, model, version, request.keepVersions);
+  const warnings = await recordDeployment(services, request, source);
+
+  const was = record ? ` (was version ${record.version})` : '';
+  const served = request.modelControl === 'explicit' ? 'Triton serves it' : 'files in place';
+  return {
+    ...base,
+    changed: true,
+    removedVersions,
+    warnings,
+    message:
+      `Deployed version ${version} of "${request.registeredModel}"${via} as '${model}' to ` +
+      `${store.location}${was}; ${served}.`,
+  };
+}
+
+/**
+ * Stages, validates and installs the version, then loads it; on any failure the repository
+ * is put back as it was and the error says what Triton still serves.
+ */
+async function installAndLoad(
+  services: DeployServices,
+  request: DeployRequest,
+  source: DeploySource,
+  folders: ReadonlyMap<string, 'dir' | 'file'>,
+  record: DeploymentRecord | undefined,
+): Promise<void> {
+  const { store, log, triton } = services;
+  const model = request.tritonModelName;
+  const version = source.version.version;
   const id = randomUUID().slice(0, 8);
   const staging = await store.createStaging(model, id);
   try {
@@ -125,24 +156,12 @@ export async function deployModel(
       `Downloaded ${staged.plan.files.size} files (${staged.bytes} bytes), laid out as ` +
         `${staged.plan.shape}${staged.plan.generatedConfig ? ' with a generated config' : ''}.`,
     );
-    const validation = await validateModel(staged.modelDir, request.validation ?? {});
-    for (const finding of validation.findings.filter((f) => f.severity === 'warning')) {
-      log.warning(`${finding.file}:${finding.line}: ${finding.message}`);
-    }
-    if (validation.summary.errors > 0) {
-      throw new UserError(rejectionMessage(validation, source.modelUri, model));
-    }
+    await requireValid(staged.modelDir, request, source.modelUri, log);
 
     await staging.publish();
     const newer = [...folders.keys()].filter((name) => isVersionAbove(name, version));
-    const installation = await installVersion(
-      store,
-      model,
-      `${staging.repoPath}/${model}`,
-      version,
-      newer,
-      id,
-    );
+    const stagedModel = `${staging.repoPath}/${model}`;
+    const installation = await installVersion(store, model, stagedModel, version, newer, id);
     if (request.modelControl === 'explicit') {
       try {
         await loadAndWait(triton, model, Number(version), request.wait);
@@ -156,11 +175,36 @@ export async function deployModel(
     await staging.dispose();
     await removeIfEmpty(store, model);
   }
+}
 
-  const removedVersions = await pruneOlder(store, model, version, request.keepVersions);
+/** Runs the offline validation on the staged folder; warnings are logged, errors refuse. */
+async function requireValid(
+  modelDir: string,
+  request: DeployRequest,
+  modelUri: string,
+  log: DeployLog,
+): Promise<void> {
+  const validation = await validateModel(modelDir, request.validation ?? {});
+  for (const finding of validation.findings.filter((f) => f.severity === 'warning')) {
+    log.warning(`${finding.file}:${finding.line}: ${finding.message}`);
+  }
+  if (validation.summary.errors > 0) {
+    throw new UserError(rejectionMessage(validation, modelUri, request.tritonModelName));
+  }
+}
+
+/** Writes the record and the registry tag; what fails here is a warning, the version serves. */
+async function recordDeployment(
+  services: DeployServices,
+  request: DeployRequest,
+  source: DeploySource,
+): Promise<string[]> {
+  const { store, triton } = services;
+  const model = request.tritonModelName;
+  const version = source.version.version;
   const at = new Date();
   const warnings: string[] = [];
-  const newRecord: DeploymentRecord = {
+  const record: DeploymentRecord = {
     registeredModel: request.registeredModel,
     version,
     modelUri: source.modelUri,
@@ -171,7 +215,7 @@ export async function deployModel(
     ...(request.buildUrl ? { buildUrl: request.buildUrl } : {}),
     tritonUrl: triton.url,
   };
-  await writeRecord(store, model, newRecord).catch((error: unknown) => {
+  await writeRecord(store, model, record).catch((error: unknown) => {
     warnings.push(`The deployment record could not be written: ${describe(error)}`);
   });
   await tagDeployment(services.mlflow, {
@@ -184,18 +228,7 @@ export async function deployModel(
   }).catch((error: unknown) => {
     warnings.push(`The registry tag that records the deployment was not set: ${describe(error)}`);
   });
-
-  const was = record ? ` (was version ${record.version})` : '';
-  const served = request.modelControl === 'explicit' ? 'Triton serves it' : 'files in place';
-  return {
-    ...base,
-    changed: true,
-    removedVersions,
-    warnings,
-    message:
-      `Deployed version ${version} of "${request.registeredModel}"${via} as '${model}' to ` +
-      `${store.location}${was}; ${served}.`,
-  };
+  return warnings;
 }
 
 /** Removes staging and retired folders a killed deployment left behind. */

@@ -160,6 +160,31 @@ for (const mode of [2, 3] as const) {
       assert.equal(loads.length, 0, 'no load request');
     });
 
+    it('loads the files already in place when Triton restarted without them', async () => {
+      const v1 = await registerVersion(mlflow, MODEL, classifierNamed(MODEL));
+      await moveAlias(mlflow, MODEL, 'champion', v1);
+      assert.equal((await deploy()).result, 'Succeeded');
+      await triton.close();
+      triton = await startTritonServer({ repository: repo, modelControl: 'explicit' });
+      const isDownload = (r: { path: string }) => r.path.includes('mlflow-artifacts');
+      assert.ok(mlflow.requests.some(isDownload), 'the first deployment downloaded');
+      mlflow.requests.length = 0;
+
+      const result = await deploy();
+
+      assert.equal(result.result, 'Succeeded', result.resultMessage);
+      assert.match(result.resultMessage, /was in the repository; Triton now serves it/);
+      assert.equal(output(result, 'changed'), 'true');
+      assert.deepEqual(mlflow.requests.filter(isDownload), [], 'nothing downloaded again');
+      assert.deepEqual(await readyVersions(triton), ['1']);
+    });
+
+    it('refuses an alias and a version together, naming both inputs', async () => {
+      const result = await deploy({ alias: 'champion', version: '2' });
+      assert.equal(result.result, 'Failed');
+      assert.match(result.resultMessage, /^Inputs alias and version are both set/);
+    });
+
     it('leaves the previous version serving when Triton cannot load the new one', async () => {
       const v1 = await registerVersion(mlflow, MODEL, classifierNamed(MODEL));
       await moveAlias(mlflow, MODEL, 'champion', v1);
