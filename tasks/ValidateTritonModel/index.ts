@@ -49,6 +49,13 @@ void runTask(__dirname, async (): Promise<TaskOutcome> => {
   return outcomeOf(report);
 });
 
+/** The liveResult output for each outcome other than a report. */
+const LIVE_RESULTS: Partial<Record<ValidationReport['live']['kind'], string>> = {
+  skipped: 'skipped',
+  error: 'failed',
+  notRequested: '',
+};
+
 function publish(report: ValidationReport, params: ValidateParameters): void {
   if (report.source !== undefined) logFindingIssues(report.findings, report.source);
   setOutput('validationResult', offlineVerdict(report) ?? 'failed');
@@ -57,7 +64,7 @@ function publish(report: ValidationReport, params: ValidateParameters): void {
   const live = report.live;
   setOutput(
     'liveResult',
-    live.kind === 'ran' ? live.report.result : live.kind === 'skipped' ? 'skipped' : '',
+    LIVE_RESULTS[live.kind] ?? (live.kind === 'ran' ? live.report.result : ''),
   );
   const latency = live.kind === 'ran' ? live.report.latency : undefined;
   setOutput('p95Ms', latency === undefined ? '' : formatMs(latency.p95Ms));

@@ -54,6 +54,9 @@ export async function runValidation(
 
   try {
     if (params.live !== undefined) await runLive(params, target, deps, report);
+  } catch (error) {
+    report.live = { kind: 'error', reason: error instanceof Error ? error.message : String(error) };
+    throw error;
   } finally {
     if (report.source?.registry !== undefined) await tagVersion(params, deps, report);
   }

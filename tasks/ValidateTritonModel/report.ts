@@ -27,6 +27,8 @@ export interface ValidatedSource {
 export type LiveOutcome =
   | { kind: 'ran'; report: LiveReport }
   | { kind: 'skipped'; reason: string }
+  /** It could not run (a bad input or file): the task fails, and so does the verdict. */
+  | { kind: 'error'; reason: string }
   | { kind: 'notRequested' };
 
 /** Everything a run found; filled step by step so a failure still publishes what is known. */
@@ -68,6 +70,7 @@ export function offlineVerdict(report: ValidationReport): OfflineVerdict | undef
 export function overallVerdict(report: ValidationReport): OfflineVerdict | undefined {
   const offline = offlineVerdict(report);
   if (offline === undefined) return undefined;
+  if (report.live.kind === 'error') return 'failed';
   if (report.live.kind === 'ran' && report.live.report.result === 'failed') return 'failed';
   return offline;
 }

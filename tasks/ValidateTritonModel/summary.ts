@@ -33,6 +33,9 @@ export function validationSummary(report: ValidationReport, workingDirectory: st
   }
   lines.push(...offlineSection(report, workingDirectory));
   if (report.live.kind === 'ran') lines.push(renderLiveReport(report.live.report, 3));
+  if (report.live.kind === 'error') {
+    lines.push('### Live validation on Triton: ❌ could not run', '', report.live.reason, '');
+  }
   if (report.live.kind === 'skipped') {
     lines.push('### Live validation on Triton: skipped', '', `Skipped: ${report.live.reason}.`, '');
   }

@@ -226,6 +226,26 @@ describe('ValidateTritonModel live, loading a registry version on Triton', funct
     assert.equal(tags.get('triton.validation.build_number'), '20261203.7');
   });
 
+  it('records a failure on the version when the live part cannot run', async () => {
+    await sources.write({ 'sample.json': '{ "inputs": [ ' });
+    const result = await validate({ sampleRequestFile: 'sample.json' });
+    assert.equal(result.result, 'Failed');
+    assert.match(result.resultMessage, /sample\.json/);
+    assert.equal(output(result, 'validationResult'), 'passed');
+    assert.equal(output(result, 'liveResult'), 'failed');
+    assert.match(
+      summaryOf(result),
+      /### Live validation on Triton: ❌ could not run\n\n.*sample\.json/,
+    );
+    assert.equal(
+      tagsOf().get('triton.validation'),
+      'failed',
+      'never "passed" without the live part',
+    );
+    assert.equal(tagsOf().get('triton.validation.offline'), 'passed');
+    assert.equal(triton.requests.length, 0);
+  });
+
   it("fails with Triton's reason when the model does not load, and tags the failure", async () => {
     triton.failLoad('churn', 'Internal: onnx runtime error 6: out of memory');
     const result = await validate({});
