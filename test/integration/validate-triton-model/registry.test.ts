@@ -135,6 +135,22 @@ for (const mode of [2, 3] as const) {
       assert.equal(tags['triton.validation.errors'], '1');
     });
 
+    it('finds the Triton model in a subfolder of the artifacts', async () => {
+      const files = {
+        MLmodel: 'flavors: {}\n',
+        'triton/churn/config.pbtxt': CHURN_CONFIG,
+        'triton/churn/1/model.onnx': ONNX,
+      };
+      const version = await seedVersion(server, 'churn', files, style);
+      const result = await validate({ registryVersion: version });
+      assert.equal(result.result, 'Succeeded', result.resultMessage);
+      assert.match(summaryOf(result), /found in the artifact folder "triton\/churn"/);
+      assert.ok(
+        result.logLines.includes('Downloaded 1/model.onnx, config.pbtxt'),
+        result.logLines.join('\n'),
+      );
+    });
+
     it('names the input when the alias is not set, and tags nothing', async () => {
       await seedVersion(server, 'churn', { 'config.pbtxt': CHURN_CONFIG }, style);
       const result = await validate({ registryAlias: 'challenger' });
