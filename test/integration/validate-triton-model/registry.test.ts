@@ -151,6 +151,18 @@ for (const mode of [2, 3] as const) {
       );
     });
 
+    it('refuses a version whose registration failed, and tags nothing', async () => {
+      server.registration = { pendingPolls: 0, failWith: 'copy failed' };
+      const version = await seedVersion(server, 'churn', { 'config.pbtxt': CHURN_CONFIG }, style);
+      const result = await validate({ registryVersion: version });
+      assert.equal(result.result, 'Failed');
+      assert.match(
+        result.resultMessage,
+        /^Version 1 of "churn" is FAILED_REGISTRATION, not READY: its files may be incomplete/,
+      );
+      assert.deepEqual(tagsOf(version), {});
+    });
+
     it('names the input when the alias is not set, and tags nothing', async () => {
       await seedVersion(server, 'churn', { 'config.pbtxt': CHURN_CONFIG }, style);
       const result = await validate({ registryAlias: 'challenger' });
