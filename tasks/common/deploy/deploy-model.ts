@@ -74,6 +74,7 @@ export async function deployModel(
 ): Promise<DeployOutcome> {
   const { store, log, triton } = services;
   const model = request.tritonModelName;
+  await store.checkReachable();
   const source = await resolveDeploySource(
     services.mlflow,
     request.registeredModel,

@@ -83,9 +83,14 @@ export class LocalModelStore implements ModelStore {
     };
   }
 
-  /** True when the repository folder exists. */
-  async exists(): Promise<boolean> {
-    return (await stat(this.location).catch(() => undefined))?.isDirectory() ?? false;
+  async checkReachable(): Promise<void> {
+    const found = await stat(this.location).catch(() => undefined);
+    if (found?.isDirectory()) return;
+    // Created here, the folder would hold models Triton never reads: a typo must fail.
+    throw new UserError(
+      `The model repository folder ${this.location} does not exist. Give the folder Triton ` +
+        'reads (its --model-repository), as this agent sees it.',
+    );
   }
 
   private full(relative: string): string {

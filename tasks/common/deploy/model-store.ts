@@ -7,6 +7,8 @@
 export interface ModelStore {
   /** Where the repository is, for messages (a folder path or an s3:// URI). */
   readonly location: string;
+  /** Throws a UserError when the repository itself is missing or unreachable. */
+  checkReachable(): Promise<void>;
   /** Names in a folder, each marked as folder or file; empty when the folder is missing. */
   list(dir: string): Promise<Map<string, 'dir' | 'file'>>;
   /** A file's text, or undefined when it does not exist. */

@@ -11,6 +11,7 @@ import {
   CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadBucketCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
@@ -34,6 +35,29 @@ export class S3ModelStore implements ModelStore {
     this.bucket = parsed.bucket;
     this.prefix = parsed.prefix;
     this.location = `s3://${parsed.bucket}${parsed.prefix ? `/${parsed.prefix}` : ''}`;
+  }
+
+  async checkReachable(): Promise<void> {
+    try {
+      await this.s3.send(new HeadBucketCommand({ Bucket: this.bucket }));
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata
+        ?.httpStatusCode;
+      if (status === 404) {
+        throw new UserError(
+          `The bucket "${this.bucket}" of the model repository ${this.location} does not ` +
+            'exist. Create it, or give the s3:// prefix Triton reads its models from.',
+        );
+      }
+      if (status === 403) {
+        throw new UserError(
+          `The S3 keys may not read the bucket "${this.bucket}" of the model repository ` +
+            `${this.location} (HTTP 403). Give keys (AWS_ACCESS_KEY_ID and ` +
+            'AWS_SECRET_ACCESS_KEY) that may read and write it.',
+        );
+      }
+      throw this.failure('reach', `bucket ${this.bucket}`, error);
+    }
   }
 
   async list(dir: string): Promise<Map<string, 'dir' | 'file'>> {

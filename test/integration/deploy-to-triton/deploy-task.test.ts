@@ -179,6 +179,18 @@ for (const mode of [2, 3] as const) {
       assert.deepEqual(await readyVersions(triton), ['1']);
     });
 
+    it('refuses a repository folder that does not exist instead of creating it', async () => {
+      const missing = path.join(repo, 'typo', 'models');
+      const result = await deploy({ modelRepository: missing });
+      assert.equal(result.result, 'Failed');
+      assert.equal(
+        result.resultMessage,
+        `The model repository folder ${missing} does not exist. Give the folder Triton reads ` +
+          '(its --model-repository), as this agent sees it.',
+      );
+      assert.deepEqual(await readdir(repo), []);
+    });
+
     it('refuses an alias and a version together, naming both inputs', async () => {
       const result = await deploy({ alias: 'champion', version: '2' });
       assert.equal(result.result, 'Failed');
