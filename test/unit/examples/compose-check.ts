@@ -150,8 +150,14 @@ function checkFiles(stack: Stack, compose: YamlMap, name: string, raw: YamlMap, 
       if (!declared.includes(mount.source)) {
         say(`compose.yml: service ${name} mounts volume ${mount.source}, which is not declared`);
       }
-    } else if (!mount.source.startsWith('/') && !stack.exists(path.posix.normalize(mount.source))) {
-      say(`compose.yml: service ${name} mounts ${mount.source}, which is not in the repository`);
+    } else if (mount.source.startsWith('/')) {
+      // A path of the host system, such as node exporter's view of the root file system.
+      continue;
+    } else {
+      const relative = path.posix.normalize(mount.source);
+      if (!stack.exists(relative) && !isRuntimeData(stack, relative)) {
+        say(`compose.yml: service ${name} mounts ${mount.source}, which is not in the repository`);
+      }
     }
   }
   const context = isMap(raw.build) ? raw.build.context : raw.build;
@@ -161,6 +167,15 @@ function checkFiles(stack: Stack, compose: YamlMap, name: string, raw: YamlMap, 
   for (const file of list(raw.env_file).map((entry) => text(entry))) {
     if (!stack.exists(file)) say(`compose.yml: service ${name} reads missing ${file}`);
   }
+}
+
+/** Whether the stack's .gitignore marks a path as data the stack makes at run time. */
+function isRuntimeData(stack: Stack, relative: string): boolean {
+  const patterns = (stack.readFile('.gitignore') ?? '')
+    .split('\n')
+    .map((line) => line.trim().replace(/^\/|\/$/g, ''))
+    .filter((line) => line !== '' && !line.startsWith('#'));
+  return patterns.some((pattern) => relative === pattern || relative.startsWith(`${pattern}/`));
 }
 
 function checkPorts(services: YamlMap, say: Say): void {

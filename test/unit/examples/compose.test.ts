@@ -97,6 +97,8 @@ describe('examples/stack/compose.yml', () => {
       'AWS_SECRET_ACCESS_KEY=',
       'TRITON_STAGING_URL=http://localhost:8000',
       'TRITON_PRODUCTION_URL=http://localhost:8100',
+      'TRITON_STAGING_REPOSITORY=$PWD/examples/stack/models/staging',
+      'TRITON_PRODUCTION_REPOSITORY=$PWD/examples/stack/models/production',
     ]) {
       assert.ok(readme.includes(`export ${variable}`), variable);
     }
@@ -158,6 +160,18 @@ describe('the stack checker', () => {
       /service prometheus mounts \.\/prometheus\/prometheus\.yml, which is not in the repository/,
     ],
     [
+      'a model folder the repository neither has nor ignores',
+      variant(() => undefined, { '.gitignore': '' }),
+      [
+        /service model-folders mounts \.\/models\/staging, which is not in the repository/,
+        /service model-folders mounts \.\/models\/production, which is not in the repository/,
+        /service triton-staging mounts \.\/models\/staging, which is not in the repository/,
+        /service triton-production mounts \.\/models\/production, which is not in the/,
+        /service sync-staging mounts \.\/models\/staging, which is not in the repository/,
+        /service sync-production mounts \.\/models\/production, which is not in the/,
+      ],
+    ],
+    [
       'two services on one host port',
       variant(
         (services) =>
@@ -217,7 +231,7 @@ describe('the stack checker', () => {
     [
       'a sync service writing another repository',
       variant((services) => {
-        (services['sync-production'] as YamlMap).volumes = ['triton-staging-models:/models'];
+        (services['sync-production'] as YamlMap).volumes = ['./models/staging:/models'];
       }),
       /service sync-production does not write triton-production's repository/,
     ],
