@@ -9,6 +9,7 @@ import type { MlflowClient } from '../mlflow/mlflow-client';
 import type { KserveClient } from '../triton/kserve/kserve-client';
 import { validateModel, type ValidationOptions } from '../triton/validate';
 import { isUserError, UserError } from '../user-error';
+import { acquireDeployLock } from './deploy-lock';
 import { type DeploymentRecord, readRecord, writeRecord } from './deployment-record';
 import { tagDeployment } from './deployment-tags';
 import { installVersion } from './install-version';
@@ -72,9 +73,28 @@ export async function deployModel(
   services: DeployServices,
   request: DeployRequest,
 ): Promise<DeployOutcome> {
-  const { store, log, triton } = services;
+  const { store } = services;
   const model = request.tritonModelName;
   await store.checkReachable();
+  const release = await acquireDeployLock(store, model, request.deployedBy, lockLimit(request));
+  try {
+    return await deployLocked(services, request);
+  } finally {
+    await release();
+  }
+}
+
+/** A lock older than this was left by a deployer that died: downloads, load, and margin. */
+function lockLimit(request: DeployRequest): number {
+  return request.wait.readyTimeoutMs + 60 * 60_000;
+}
+
+async function deployLocked(
+  services: DeployServices,
+  request: DeployRequest,
+): Promise<DeployOutcome> {
+  const { store, log, triton } = services;
+  const model = request.tritonModelName;
   const source = await resolveDeploySource(
     services.mlflow,
     request.registeredModel,

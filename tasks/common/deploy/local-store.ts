@@ -37,6 +37,16 @@ export class LocalModelStore implements ModelStore {
     }
   }
 
+  async createExclusive(file: string, text: string): Promise<boolean> {
+    try {
+      await writeFile(this.full(file), text, { flag: 'wx' });
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw this.failure('create', file, error);
+    }
+  }
+
   async writeText(file: string, text: string): Promise<void> {
     const target = this.full(file);
     const temporary = `${target}.${randomUUID()}.tmp`;

@@ -13,6 +13,8 @@ export interface ModelStore {
   list(dir: string): Promise<Map<string, 'dir' | 'file'>>;
   /** A file's text, or undefined when it does not exist. */
   readText(file: string): Promise<string | undefined>;
+  /** Creates a file only when it does not exist yet; false when it does. */
+  createExclusive(file: string, text: string): Promise<boolean>;
   /** Writes a file so that readers see the old or the new text, never a part. */
   writeText(file: string, text: string): Promise<void>;
   /** Moves a file or a folder; the target must not exist. */

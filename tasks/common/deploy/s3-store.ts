@@ -87,6 +87,26 @@ export class S3ModelStore implements ModelStore {
     }
   }
 
+  async createExclusive(file: string, text: string): Promise<boolean> {
+    try {
+      // MinIO and S3 honour If-None-Match; servers that ignore it are caught by the caller.
+      await this.s3.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: this.key(file),
+          Body: text,
+          IfNoneMatch: '*',
+        }),
+      );
+      return true;
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata
+        ?.httpStatusCode;
+      if (status === 412 || status === 409) return false;
+      throw this.failure('create', file, error);
+    }
+  }
+
   async writeText(file: string, text: string): Promise<void> {
     await this.send('write', file, () =>
       this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.key(file), Body: text })),

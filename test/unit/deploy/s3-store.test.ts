@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { S3Client } from '@aws-sdk/client-s3';
+import { acquireDeployLock } from '../../../tasks/common/deploy/deploy-lock';
 import { S3ModelStore } from '../../../tasks/common/deploy/s3-store';
 import { UserError } from '../../../tasks/common/user-error';
 import { startS3, type TestS3 } from '../../servers/s3';
@@ -52,5 +53,16 @@ describe('S3ModelStore on s3rver', function () {
     assert.equal(await store.readText('m/.deploy-staging-a/m/1/model.onnx'), undefined);
     await store.remove('m');
     assert.deepEqual([...(await store.list('m'))], []);
+  });
+
+  it('holds the deploy lock in S3 too, where a second deployer is refused', async () => {
+    const store = new S3ModelStore('s3://models/locks', client);
+    const release = await acquireDeployLock(store, 'churn', 'pipeline run 41', 3_600_000);
+    await assert.rejects(
+      acquireDeployLock(store, 'churn', 'sync service', 3_600_000),
+      /Another deployment of 'churn' is under way in s3:\/\/models\/locks: pipeline run 41/,
+    );
+    await release();
+    assert.equal(await store.readText('.churn.deploy-lock'), undefined);
   });
 });
