@@ -23,26 +23,25 @@ export type ProtocolDataType =
 interface DataTypeInfo {
   protocol: ProtocolDataType;
   config: string;
-  onnx: number;
   /** Bytes per element; 0 for BYTES, whose elements carry their own length. */
   size: number;
 }
 
 const DATA_TYPES: readonly DataTypeInfo[] = [
-  { protocol: 'BOOL', config: 'TYPE_BOOL', onnx: 9, size: 1 },
-  { protocol: 'UINT8', config: 'TYPE_UINT8', onnx: 2, size: 1 },
-  { protocol: 'UINT16', config: 'TYPE_UINT16', onnx: 4, size: 2 },
-  { protocol: 'UINT32', config: 'TYPE_UINT32', onnx: 12, size: 4 },
-  { protocol: 'UINT64', config: 'TYPE_UINT64', onnx: 13, size: 8 },
-  { protocol: 'INT8', config: 'TYPE_INT8', onnx: 3, size: 1 },
-  { protocol: 'INT16', config: 'TYPE_INT16', onnx: 5, size: 2 },
-  { protocol: 'INT32', config: 'TYPE_INT32', onnx: 6, size: 4 },
-  { protocol: 'INT64', config: 'TYPE_INT64', onnx: 7, size: 8 },
-  { protocol: 'FP16', config: 'TYPE_FP16', onnx: 10, size: 2 },
-  { protocol: 'FP32', config: 'TYPE_FP32', onnx: 1, size: 4 },
-  { protocol: 'FP64', config: 'TYPE_FP64', onnx: 11, size: 8 },
-  { protocol: 'BYTES', config: 'TYPE_STRING', onnx: 8, size: 0 },
-  { protocol: 'BF16', config: 'TYPE_BF16', onnx: 16, size: 2 },
+  { protocol: 'BOOL', config: 'TYPE_BOOL', size: 1 },
+  { protocol: 'UINT8', config: 'TYPE_UINT8', size: 1 },
+  { protocol: 'UINT16', config: 'TYPE_UINT16', size: 2 },
+  { protocol: 'UINT32', config: 'TYPE_UINT32', size: 4 },
+  { protocol: 'UINT64', config: 'TYPE_UINT64', size: 8 },
+  { protocol: 'INT8', config: 'TYPE_INT8', size: 1 },
+  { protocol: 'INT16', config: 'TYPE_INT16', size: 2 },
+  { protocol: 'INT32', config: 'TYPE_INT32', size: 4 },
+  { protocol: 'INT64', config: 'TYPE_INT64', size: 8 },
+  { protocol: 'FP16', config: 'TYPE_FP16', size: 2 },
+  { protocol: 'FP32', config: 'TYPE_FP32', size: 4 },
+  { protocol: 'FP64', config: 'TYPE_FP64', size: 8 },
+  { protocol: 'BYTES', config: 'TYPE_STRING', size: 0 },
+  { protocol: 'BF16', config: 'TYPE_BF16', size: 2 },
 ];
 
 /** The protocol name for a protocol string, or undefined when Triton would call it INVALID. */
@@ -58,11 +57,6 @@ export function protocolFromConfigType(configType: string): ProtocolDataType | u
 /** The ModelConfig enum name for a protocol name. */
 export function configTypeOf(type: ProtocolDataType): string {
   return info(type).config;
-}
-
-/** The protocol name for an ONNX element type number, or undefined when Triton has none. */
-export function protocolFromOnnxType(onnxType: number): ProtocolDataType | undefined {
-  return DATA_TYPES.find((t) => t.onnx === onnxType)?.protocol;
 }
 
 /** Bytes per element; 0 for BYTES. */

@@ -67,7 +67,7 @@ function autofillTensors(
     if (tensor.dataType === undefined) {
       throw new TritonError(
         'INTERNAL',
-        `unsupported ONNX element type ${tensor.onnxType} for ${kind} '${tensor.name}'`,
+        `unsupported ONNX element type ${tensor.typeName} for ${kind} '${tensor.name}'`,
       );
     }
     return {

@@ -1,15 +1,16 @@
 /**
- * Reads the inputs and outputs of a model.onnx file, as the onnxruntime backend sees them when
- * it checks a configuration against the model.
+ * The inputs and outputs of a model.onnx file as the test server's onnxruntime backend checks
+ * them, read with the project's own ONNX reader and put in the server's terms: protocol data
+ * types, and -1 for symbolic or unknown dimensions.
  */
-import { OnnxModelProto } from '../../../tasks/common/triton/onnx-proto';
-import { ProtocolDataType, protocolFromOnnxType } from './data-types';
+import * as onnxGraph from '../../../tasks/common/triton/onnx-signature';
+import { parseProtocolDataType, type ProtocolDataType } from './data-types';
 
 /** One graph input or output; symbolic or unknown dimensions are -1. */
 export interface OnnxTensorSignature {
   name: string;
-  /** ONNX's element type number. */
-  onnxType: number;
+  /** The element type as the reader names it (FP32, ..., or `ONNX type <n>`), for messages. */
+  typeName: string;
   /** The protocol type, or undefined when Triton has no equivalent. */
   dataType: ProtocolDataType | undefined;
   dims: number[];
@@ -21,50 +22,14 @@ export interface OnnxSignature {
   outputs: OnnxTensorSignature[];
 }
 
-interface DecodedDim {
-  dimValue?: number | { toNumber(): number };
-}
-
-interface DecodedValueInfo {
-  name?: string;
-  type?: { tensorType?: { elemType?: number; shape?: { dim?: DecodedDim[] } } };
-}
-
-interface DecodedModel {
-  graph?: {
-    input?: DecodedValueInfo[];
-    output?: DecodedValueInfo[];
-    initializer?: { name?: string }[];
-  };
-}
-
-function dimOf(dim: DecodedDim): number {
-  const raw = dim.dimValue;
-  const value = typeof raw === 'object' ? raw.toNumber() : (raw ?? 0);
-  return value > 0 ? value : -1;
-}
-
-function tensorOf(info: DecodedValueInfo): OnnxTensorSignature {
-  const tensorType = info.type?.tensorType;
-  const onnxType = tensorType?.elemType ?? 0;
-  return {
-    name: info.name ?? '',
-    onnxType,
-    dataType: protocolFromOnnxType(onnxType),
-    dims: (tensorType?.shape?.dim ?? []).map(dimOf),
-  };
-}
-
 /** Decodes model.onnx bytes and returns its signature; throws when the bytes are no model. */
 export function readOnnxSignature(bytes: Uint8Array): OnnxSignature {
-  const model = OnnxModelProto.decode(bytes) as unknown as DecodedModel;
-  const graph = model.graph;
-  if (graph === undefined) {
-    throw new Error('the file holds no ONNX graph');
-  }
-  const initializers = new Set((graph.initializer ?? []).map((init) => init.name));
-  return {
-    inputs: (graph.input ?? []).filter((i) => !initializers.has(i.name)).map(tensorOf),
-    outputs: (graph.output ?? []).map(tensorOf),
-  };
+  const graph = onnxGraph.readOnnxSignature(bytes);
+  const convert = (tensor: (typeof graph.inputs)[number]): OnnxTensorSignature => ({
+    name: tensor.name,
+    typeName: tensor.type,
+    dataType: parseProtocolDataType(tensor.type),
+    dims: (tensor.shape ?? []).map((dim) => dim ?? -1),
+  });
+  return { inputs: graph.inputs.map(convert), outputs: graph.outputs.map(convert) };
 }
