@@ -14,7 +14,7 @@ const MODEL = 'churn';
 const PREFIX = 'triton-repo';
 
 for (const mode of [2, 3] as const) {
-  describe(`DeployToTriton into an s3:// model repository (MLflow ${mode}.x, S3 artifacts)`, function () {
+  describe(`DeployToTriton into an s3:// repository (MLflow ${mode}.x, S3 artifacts)`, function () {
     this.timeout(90_000);
     let s3: TestS3;
     let mlflow: MlflowTestServer;
