@@ -146,5 +146,33 @@ for (const mode of [2, 3] as const) {
       const tag = mlflow.store.modelVersion(MODEL, '3').tags;
       assert.match([...tag.values()].join(' '), /deployed .* by sync test/);
     });
+
+    it('--once: one round, exit 0 when in sync and 1 when MLflow does not answer', async () => {
+      const version = await registerVersion(mlflow, MODEL, classifierNamed(MODEL));
+      await moveAlias(mlflow, MODEL, 'champion', version);
+      const lines: LogLine[] = [];
+      const once = () =>
+        runSync(['--once'], {
+          env: {
+            MLFLOW_TRACKING_URI: mlflow.url,
+            MLFLOW_HTTP_REQUEST_MAX_RETRIES: '0',
+            SYNC_MODELS: `${MODEL}@champion`,
+            TRITON_URL: triton.url,
+            TRITON_MODEL_REPOSITORY: repo,
+          },
+          write: (line) => lines.push(JSON.parse(line) as LogLine),
+          onStop: () => assert.fail('--once does not wait for a stop'),
+        });
+
+      assert.equal(await once(), 0);
+      assert.equal(await readyVersion(), version);
+      mlflow.faults.add({ status: 503 });
+      assert.equal(await once(), 1);
+
+      assert.deepEqual(
+        lines.map((l) => l.event),
+        ['deployed', 'failed'],
+      );
+    });
   });
 }
