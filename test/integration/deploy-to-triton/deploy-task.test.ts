@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runBundledTask, type TaskRunResult } from '../../harness/task-runner';
@@ -142,6 +142,19 @@ for (const mode of [2, 3] as const) {
       assert.equal(result.result, 'Failed');
       assert.match(result.resultMessage, /no GPU.*no version of the model was serving before/);
       assert.deepEqual(await readdir(repo), []);
+    });
+
+    it('clears the staging folder a killed deployment left behind', async () => {
+      const leftover = path.join(repo, MODEL, '.deploy-staging-dead0000', MODEL, '1');
+      await mkdir(leftover, { recursive: true });
+      await writeFile(path.join(leftover, 'model.onnx'), 'half a model');
+      const v1 = await registerVersion(mlflow, MODEL, classifierNamed(MODEL));
+      await moveAlias(mlflow, MODEL, 'champion', v1);
+
+      const result = await deploy();
+
+      assert.equal(result.result, 'Succeeded', result.resultMessage);
+      assert.deepEqual(await folderEntries(repo), ['1', 'config.pbtxt', 'mlflow-deployment.json']);
     });
 
     it('says so and changes nothing when the version is already deployed', async () => {
