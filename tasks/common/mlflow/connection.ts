@@ -21,4 +21,6 @@ export interface MlflowConnection {
   timeouts: TimeoutSettings;
   /** Where the settings came from, for messages: `service connection "x"` or `environment`. */
   origin: string;
+  /** Overrides of the artifact proxy's multipart upload, from MLflow's own variables. */
+  multipart?: { enabled?: boolean; minimumFileBytes?: number; partBytes?: number };
 }

@@ -27,8 +27,16 @@ export function readMlflowConnection(): MlflowConnection {
     { min: 1, max: 3600 },
   );
   checkTrackingUri(base.trackingUri, base.origin);
+  const enabled = env('MLFLOW_ENABLE_PROXY_MULTIPART_UPLOAD');
+  const minimumFileBytes = envInt('MLFLOW_MULTIPART_UPLOAD_MINIMUM_FILE_SIZE');
+  const partBytes = envInt('MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE');
   return {
     ...base,
+    multipart: {
+      ...(enabled !== undefined ? { enabled: !/^false$/i.test(enabled) } : {}),
+      ...(minimumFileBytes !== undefined ? { minimumFileBytes } : {}),
+      ...(partBytes !== undefined ? { partBytes } : {}),
+    },
     retry: { ...DEFAULT_RETRY, maxRetries: retries },
     timeouts: { ...DEFAULT_TIMEOUTS, readMs: timeoutSeconds * 1000 },
   };

@@ -18,10 +18,10 @@ export function repositoryForUri(
   uri: string,
   client: MlflowClient,
   log: ArtifactLog,
-  multipart: MultipartSettings = DEFAULT_MULTIPART,
+  multipart?: MultipartSettings,
 ): ArtifactRepository {
   if (uri.startsWith('mlflow-artifacts:')) {
-    return new ProxyArtifactRepository(uri, client, log, multipart);
+    return new ProxyArtifactRepository(uri, client, log, multipart ?? multipartFor(client));
   }
   if (/^s3a?:\/\//.test(uri)) {
     return new S3ArtifactRepository(uri, createS3Client(client.connection.s3, uri));
@@ -32,4 +32,17 @@ export function repositoryForUri(
       `--serve-artifacts, the default since 2.0, with --artifacts-destination) or an S3 ` +
       `artifact root, then use a new experiment (an experiment keeps its artifact location).`,
   );
+}
+
+/** The defaults, with what the connection overrides (MLflow's MLFLOW_MULTIPART_* variables). */
+function multipartFor(client: MlflowClient): MultipartSettings {
+  const settings = client.connection.multipart ?? {};
+  return {
+    ...DEFAULT_MULTIPART,
+    ...(settings.minimumFileBytes !== undefined
+      ? { minimumFileBytes: settings.minimumFileBytes }
+      : {}),
+    ...(settings.partBytes !== undefined ? { partBytes: settings.partBytes } : {}),
+    ...(settings.enabled === false ? { minimumFileBytes: Number.POSITIVE_INFINITY } : {}),
+  };
 }
