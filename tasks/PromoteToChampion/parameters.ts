@@ -104,9 +104,9 @@ function checkDistinct(challenger: ChallengerRef, champion: string, rollback: st
  * hands every task through the SystemVssConnection service connection.
  */
 function withAccessToken(context: PipelineContext): PipelineContext {
-  const token =
-    context.accessToken ??
-    (tl.getEndpointAuthorizationParameter('SystemVssConnection', 'AccessToken', true) || undefined);
+  // getEndpointAuthorization, unlike the per-parameter getter, does not debug-log the token.
+  const systemConnection = tl.getEndpointAuthorization('SystemVssConnection', true);
+  const token = context.accessToken ?? (systemConnection?.parameters.AccessToken || undefined);
   registerSecret(token);
   return { ...context, accessToken: token };
 }

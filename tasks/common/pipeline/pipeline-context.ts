@@ -50,7 +50,9 @@ export function readPipelineContext(): PipelineContext {
     branch: v('Build.SourceBranch'),
     repositoryUri: v('Build.Repository.Uri'),
     repositoryName: v('Build.Repository.Name'),
-    accessToken: v('System.AccessToken'),
+    // Straight from the environment (the step maps it with env: SYSTEM_ACCESSTOKEN): reading
+    // it through tl.getVariable would write the token to the debug log.
+    accessToken: process.env.SYSTEM_ACCESSTOKEN || undefined,
   };
   return context;
 }
