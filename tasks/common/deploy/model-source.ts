@@ -3,14 +3,12 @@
  * resolved to the version, then to the artifact URI its files can be read from on MLflow 2
  * (run artifacts) and 3 (logged models).
  */
-import { MLFLOW, MLFLOW_PATHS } from '../mlflow/endpoints';
 import type { MlflowClient } from '../mlflow/mlflow-client';
 import { getAliasVersion } from '../mlflow/registry/aliases';
-import { modelUiUrl, serverBase } from '../mlflow/registry/registry-links';
-import { findRunLoggedModel, requireRun } from '../mlflow/registry/run-model';
-import { appendToUri, loggedModelIdOf, parseRunsUri } from '../mlflow/registry/source-uri';
+import { modelUiUrl } from '../mlflow/registry/registry-links';
 import { getVersion } from '../mlflow/registry/versions';
-import type { LoggedModel, ModelVersion } from '../mlflow/types';
+import type { ModelVersion } from '../mlflow/types';
+import { versionArtifactUri } from '../mlflow/registry/version-files';
 import { UserError } from '../user-error';
 
 /** What to deploy: the version an alias points to, or a fixed version. */
@@ -39,15 +37,10 @@ export async function resolveDeploySource(
         'incomplete. Wait for the registration to finish, then deploy again.',
     );
   }
-  const download = await client.find(MLFLOW.getModelVersionDownloadUri, {
-    name,
-    version: version.version,
-  });
-  const uri = download?.artifact_uri ?? version.source ?? '';
   return {
     version,
     modelUri: `models:/${name}/${version.version}`,
-    artifactUri: await artifactRoot(client, uri, `version ${version.version} of "${name}"`),
+    artifactUri: await versionArtifactUri(client, version),
   };
 }
 
@@ -64,47 +57,4 @@ async function targetVersion(
       `it first (SetAlias or PromoteToChampion), or give a version number ` +
       `(${modelUiUrl(client, name)}).`,
   );
-}
-
-/** Follows `models:/m-...` and `runs:/...` to the URI where the files are. */
-async function artifactRoot(client: MlflowClient, uri: string, what: string): Promise<string> {
-  const modelId = loggedModelIdOf(uri);
-  if (modelId !== undefined) return loggedModelUri(client, modelId, what);
-  if (/^runs:/i.test(uri)) {
-    const parsed = parseRunsUri(uri, `the source of ${what}`);
-    const run = await requireRun(client, parsed.runId, `the source of ${what}`);
-    const { major } = await client.server();
-    if (major >= 3 && parsed.artifactPath !== '') {
-      const logged = await findRunLoggedModel(client, run, parsed.artifactPath);
-      if (logged?.info.artifact_uri) return logged.info.artifact_uri;
-    }
-    return appendToUri(run.info.artifact_uri ?? '', parsed.artifactPath);
-  }
-  if (uri === '') {
-    throw new UserError(
-      `MLflow (${serverBase(client)}) gives no source for ${what}, so its files cannot be ` +
-        'found. Register the version again from the run that logged the model.',
-    );
-  }
-  return uri;
-}
-
-async function loggedModelUri(
-  client: MlflowClient,
-  modelId: string,
-  what: string,
-): Promise<string> {
-  const found = await client.find<Record<string, never>, { model: LoggedModel }>(
-    { method: 'GET', path: MLFLOW_PATHS.loggedModel(modelId), idempotent: true },
-    {},
-  );
-  const uri = found?.model.info.artifact_uri;
-  if (uri === undefined || uri === '') {
-    throw new UserError(
-      `The logged model ${modelId} behind ${what} is missing on MLflow ` +
-        `(${serverBase(client)}), or has no artifact location. Register a version from a ` +
-        'logged model that still exists.',
-    );
-  }
-  return uri;
 }

@@ -8,20 +8,12 @@ import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { ArtifactFile, ArtifactLog } from '../mlflow/artifacts/artifact-repository';
 import { repositoryForUri } from '../mlflow/artifacts/repository-for-uri';
-import { MLFLOW, MLFLOW_PATHS } from '../mlflow/endpoints';
 import type { MlflowClient } from '../mlflow/mlflow-client';
 import { getAliasVersion } from '../mlflow/registry/aliases';
-import { modelUiUrl, serverBase, versionUiUrl } from '../mlflow/registry/registry-links';
-import {
-  appendToUri,
-  isLocalPath,
-  isModelsUri,
-  isRunsUri,
-  loggedModelIdOf,
-  parseRunsUri,
-} from '../mlflow/registry/source-uri';
+import { modelUiUrl, versionUiUrl } from '../mlflow/registry/registry-links';
 import { getVersion } from '../mlflow/registry/versions';
-import type { LoggedModel, ModelVersion } from '../mlflow/types';
+import type { ModelVersion } from '../mlflow/types';
+import { versionArtifactUri } from '../mlflow/registry/version-files';
 import { UserError } from '../user-error';
 import { MODEL_CONFIG_SCHEMA, MODEL_CONFIG_TYPE } from './model-config-schema';
 import { children, str } from './pbtxt-ast';
@@ -102,64 +94,6 @@ export async function resolveRegistryVersion(
     );
   }
   return version;
-}
-
-/**
- * Where a version's files are, as MLflow's client finds them: the server's download URI, with
- * `runs:/` and logged-model (`models:/m-...`) URIs followed to their artifact location.
- */
-export async function versionArtifactUri(
-  client: MlflowClient,
-  version: ModelVersion,
-): Promise<string> {
-  const answer = await client.find(MLFLOW.getModelVersionDownloadUri, {
-    name: version.name,
-    version: version.version,
-  });
-  const uri = answer?.artifact_uri ?? version.source ?? '';
-  const what = `version ${version.version} of "${version.name}"`;
-  if (isRunsUri(uri)) {
-    const { runId, artifactPath } = parseRunsUri(uri, `the source of ${what}`);
-    const found = await client.find(MLFLOW.getRun, { run_id: runId });
-    const root = found?.run.info.artifact_uri;
-    if (root === undefined) {
-      throw new UserError(
-        `The files of ${what} are in run ${runId}, which MLflow (${serverBase(client)}) no ` +
-          `longer has. Register the model again from an existing run.`,
-      );
-    }
-    return appendToUri(root, artifactPath);
-  }
-  const modelId = loggedModelIdOf(uri) ?? version.model_id;
-  if (isModelsUri(uri) && modelId !== undefined)
-    return loggedModelArtifactUri(client, modelId, what);
-  if (uri === '' || isModelsUri(uri) || isLocalPath(uri)) {
-    throw new UserError(
-      `The source of ${what} is "${uri}", which is not a place the agent can download from. ` +
-        `Register the model from a run or a logged model, so its files are in MLflow's ` +
-        `artifact store (mlflow-artifacts:/ or s3://).`,
-    );
-  }
-  return uri;
-}
-
-async function loggedModelArtifactUri(
-  client: MlflowClient,
-  modelId: string,
-  what: string,
-): Promise<string> {
-  const found = await client.find<Record<string, never>, { model: LoggedModel }>(
-    { method: 'GET', path: MLFLOW_PATHS.loggedModel(modelId), idempotent: true },
-    {},
-  );
-  const uri = found?.model.info.artifact_uri;
-  if (uri === undefined) {
-    throw new UserError(
-      `The files of ${what} belong to logged model ${modelId}, which MLflow ` +
-        `(${serverBase(client)}) no longer has. Register the model again.`,
-    );
-  }
-  return uri;
 }
 
 /**

@@ -103,6 +103,10 @@ for (const mode of [2, 3] as const) {
       mlflow.faults.clear();
 
       await eventually('version 3 serving', async () => (await readyVersion()) === '3', lines);
+      // Triton serves the version before the round that loaded it has recorded it.
+      const recorded = (): boolean =>
+        lines.some((line) => line.event === 'deployed' && line.version === '3');
+      await eventually('version 3 recorded', recorded, lines);
       const health = await fetch(`${base}/healthz`);
       const metrics = await (await fetch(`${base}/metrics`)).text();
       stop();
