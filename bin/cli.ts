@@ -1,5 +1,5 @@
 /**
- * The package's command line, `mlflow-triton <command>` (or `npx mlflow-triton-pipelines
+ * The package's command line, `mlflow-triton <command>` (in a clone, `npx mlflow-triton
  * <command>`): one entry that hands each command its arguments and returns its exit code.
  */
 import { syncCli } from './sync';
@@ -29,7 +29,7 @@ function usage(): string {
     ([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`,
   );
   return [
-    'Usage: mlflow-triton <command> [arguments]   (npx mlflow-triton-pipelines <command>)',
+    'Usage: mlflow-triton <command> [arguments]   (in a clone: npx mlflow-triton <command>)',
     '',
     'Commands:',
     ...lines,

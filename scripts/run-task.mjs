@@ -2,7 +2,7 @@
 //   npm run task -- <TaskName> [input=value ...]
 // Inputs become INPUT_* variables; the MLflow server comes from MLFLOW_TRACKING_URI and the
 // other variables MLflow's client reads, taken from your shell. Build first (npm run build).
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -33,8 +33,18 @@ env.AGENT_TEMPDIRECTORY ??= temp;
 env.SYSTEM_DEFAULTWORKINGDIRECTORY ??= process.cwd();
 env.BUILD_SOURCESDIRECTORY ??= process.cwd();
 
-const run = spawnSync(process.execPath, [path.join(root, 'dist', 'tasks', task, 'index.js')], {
+// The agent reads the result from the task's logging commands, not its exit code; a local run
+// turns a Failed result into a failing exit so that `npm run task ... && next` stops.
+const child = spawn(process.execPath, [path.join(root, 'dist', 'tasks', task, 'index.js')], {
   env,
-  stdio: 'inherit',
+  stdio: ['inherit', 'pipe', 'inherit'],
 });
-process.exit(run.status ?? 1);
+let failed = false;
+let pending = '';
+child.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk);
+  pending += chunk.toString('utf8');
+  if (/##vso\[task\.complete result=(Failed|Cancelled);/.test(pending)) failed = true;
+  pending = pending.slice(-200);
+});
+child.on('close', (code) => process.exit(code !== 0 ? (code ?? 1) : failed ? 1 : 0));

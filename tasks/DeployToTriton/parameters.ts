@@ -12,6 +12,7 @@ import {
 } from '../common/pipeline/inputs';
 import { readMlflowConnection } from '../common/pipeline/mlflow-connection';
 import { readPipelineContext } from '../common/pipeline/pipeline-context';
+import { checkServerUrl } from '../common/pipeline/server-url';
 import { UserError } from '../common/user-error';
 
 /** Every input of the task, read and checked once. */
@@ -42,13 +43,11 @@ export function readParameters(): DeployParameters {
         'letters, digits, "_", "-" and "." (not first), e.g. churn_classifier.',
     );
   }
-  const tritonUrl = requiredString('tritonUrl');
-  if (!/^https?:\/\/[^/]/i.test(tritonUrl)) {
-    throw new UserError(
-      `Input tritonUrl: "${tritonUrl}" is not an http(s) URL. Give the base URL of Triton's ` +
-        'HTTP port, e.g. http://triton-production:8000.',
-    );
-  }
+  const tritonUrl = checkServerUrl(
+    'tritonUrl',
+    requiredString('tritonUrl'),
+    "Triton's HTTP port http://triton-production:8000",
+  );
   const pipeline = readPipelineContext();
   return {
     modelName,

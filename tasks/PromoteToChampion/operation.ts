@@ -124,6 +124,14 @@ async function rollBack(
     );
   }
   const target = String(rollbackVersion.version);
+  if (rollbackVersion.status !== undefined && rollbackVersion.status !== 'READY') {
+    throw new UserError(
+      `Cannot roll back: alias "${params.rollbackAlias}" of "${name}" points to version ` +
+        `${target}, which is ${rollbackVersion.status}, not READY, so production could not ` +
+        `load it. Promote a READY version by number instead (mode promote, challenger ` +
+        `<version>); nothing was changed.`,
+    );
+  }
   report.challengerLabel = `alias "${params.rollbackAlias}"`;
   report.challengerVersion = target;
   report.challengerUrl = versionUiUrl(client, name, target);

@@ -14,7 +14,7 @@ import {
 } from '../common/pipeline/inputs';
 import { readMlflowConnection } from '../common/pipeline/mlflow-connection';
 import { type PipelineContext, readPipelineContext } from '../common/pipeline/pipeline-context';
-import { registerBasicCredentials, registerSecret } from '../common/pipeline/secrets';
+import { checkServerUrl } from '../common/pipeline/server-url';
 import type { VersionSelector } from '../common/triton/registry-download';
 import type { LiveMode } from '../common/triton/live/live-options';
 import { UserError } from '../common/user-error';
@@ -105,7 +105,11 @@ function readSelector(): VersionSelector {
 function readLiveParameters(workingDirectory: string): LiveParameters | undefined {
   const tritonUrl = optionalString('tritonUrl');
   if (tritonUrl === undefined) return undefined;
-  checkTritonUrl(tritonUrl);
+  checkServerUrl(
+    'tritonUrl',
+    tritonUrl,
+    "the staging Triton's HTTP port http://triton-staging:8000",
+  );
   const tritonVersion = optionalString('tritonVersion');
   const p95BudgetMs = numberInput('p95BudgetMs', undefined, { min: 0.001 });
   const sampleRequestFile = optionalFile('sampleRequestFile', workingDirectory);
@@ -124,26 +128,6 @@ function readLiveParameters(workingDirectory: string): LiveParameters | undefine
     requestTimeoutMs: integerInput('requestTimeoutSeconds', 120, { min: 1, max: 3600 }) * 1000,
     maxRetries: integerInput('maxRetries', 5, { min: 0, max: 20 }),
   };
-}
-
-/** An http(s) URL; credentials in it are registered as secrets before anything logs it. */
-function checkTritonUrl(raw: string): void {
-  let url: URL | undefined;
-  try {
-    url = new URL(raw);
-  } catch {
-    url = undefined;
-  }
-  if (url?.password) {
-    registerBasicCredentials(decodeURIComponent(url.username), decodeURIComponent(url.password));
-    registerSecret(raw);
-  }
-  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new UserError(
-      `Input tritonUrl: "${raw}" is not an http or https URL. Give the base URL of the staging ` +
-        "Triton's HTTP port (KServe v2), e.g. http://triton-staging:8000.",
-    );
-  }
 }
 
 /**

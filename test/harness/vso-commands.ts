@@ -32,9 +32,14 @@ function unescapeProperty(value: string): string {
     .replace(/%5D/gi, ']')
     .replace(/%0D/gi, '\r')
     .replace(/%0A/gi, '\n')
-    .replace(/%25/gi, '%');
+    .replace(percent(value), '%');
 }
 
 function unescapeMessage(value: string): string {
-  return value.replace(/%0D/gi, '\r').replace(/%0A/gi, '\n').replace(/%25/gi, '%');
+  return value.replace(/%0D/gi, '\r').replace(/%0A/gi, '\n').replace(percent(value), '%');
+}
+
+/** task-lib 5 writes % as %AZP25, older ones as %25; one text uses one of the two. */
+function percent(value: string): RegExp {
+  return value.includes('%AZP25') ? /%AZP25/g : /%25/g;
 }

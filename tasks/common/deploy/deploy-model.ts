@@ -3,6 +3,7 @@
  * stage and validate its files, put them in place, load them on Triton, and only then drop
  * what they replaced. Any failure before that leaves the repository and Triton as they were.
  */
+import { redactUrl } from '../http/redact';
 import { randomUUID } from 'node:crypto';
 import { repositoryForUri } from '../mlflow/artifacts/repository-for-uri';
 import type { MlflowClient } from '../mlflow/mlflow-client';
@@ -234,7 +235,7 @@ async function recordDeployment(
     deployedAt: at.toISOString(),
     deployedBy: request.deployedBy,
     ...(request.buildUrl ? { buildUrl: request.buildUrl } : {}),
-    tritonUrl: triton.url,
+    tritonUrl: redactUrl(triton.url).replace(/\/+$/, ''),
   };
   await writeRecord(store, model, record).catch((error: unknown) => {
     warnings.push(`The deployment record could not be written: ${describe(error)}`);
@@ -242,7 +243,7 @@ async function recordDeployment(
   await tagDeployment(services.mlflow, {
     name: request.registeredModel,
     version,
-    tritonUrl: triton.url,
+    tritonUrl: redactUrl(triton.url).replace(/\/+$/, ''),
     repositoryPath: `${store.location}/${model}`,
     at,
     by: request.deployedBy,

@@ -3,6 +3,7 @@
  * the new version's own readiness. A failure carries Triton's reason, from the load answer or
  * the repository index.
  */
+import { redactUrl } from '../http/redact';
 import type { KserveClient } from '../triton/kserve/kserve-client';
 import { TritonCallError } from '../triton/kserve/triton-call-error';
 import { describeModelState, waitForModelReady } from '../triton/live/readiness';
@@ -29,7 +30,8 @@ export async function loadAndWait(
     if (!(error instanceof TritonCallError)) throw error;
     const reason = error.tritonMessage ?? error.message;
     throw new UserError(
-      `Triton (${triton.url}) could not load version ${version} of '${model}': ${reason.trim()}`,
+      `Triton (${redactUrl(triton.url)}) could not load version ${version} of '${model}': ` +
+        reason.trim(),
     );
   }
 
@@ -41,7 +43,8 @@ export async function loadAndWait(
       ? (outcome.last ?? 'no answer')
       : describeModelState(index, model, version).summary;
   throw new UserError(
-    `Version ${version} of '${model}' did not become ready on Triton (${triton.url}) within ` +
+    `Version ${version} of '${model}' did not become ready on Triton (${redactUrl(triton.url)}) ` +
+      'within ' +
       `${Math.round(wait.readyTimeoutMs / 1000)} s: ${state}`,
   );
 }

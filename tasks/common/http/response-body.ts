@@ -45,7 +45,21 @@ function summariseHtml(html: string): string | undefined {
   return `(HTML page) ${shorten(summary)}`;
 }
 
+/**
+ * One line of at most MAX_SUMMARY characters. Credentials a server echoes back are replaced
+ * first: once cut short, a secret no longer matches the agent's mask. Only line breaks are
+ * folded, so a secret with runs of spaces stays as the agent knows it.
+ */
 function shorten(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
+  const oneLine = redactCredentials(text)
+    .replace(/[\r\n]+/g, ' ')
+    .trim();
   return oneLine.length > MAX_SUMMARY ? `${oneLine.slice(0, MAX_SUMMARY)}...` : oneLine;
+}
+
+function redactCredentials(text: string): string {
+  return text
+    .replace(/\b(Basic|Bearer)\s+[A-Za-z0-9+/=._~-]+/gi, '$1 ***')
+    .replace(/(authorization["']?\s*[:=]\s*["']?)[^"'\r\n,}]+/gi, '$1***')
+    .replace(/(\/\/)[^/\s:@]+:[^/\s@]+@/g, '$1***@');
 }

@@ -46,7 +46,9 @@ type BaseConnection = Omit<MlflowConnection, 'retry' | 'timeouts'>;
 
 function fromServiceConnection(id: string): BaseConnection {
   const origin = `service connection "${id}"`;
-  const url = tl.getEndpointUrl(id, true);
+  // Straight from the environment: tl.getEndpointUrl debug-logs the URL, credentials and all,
+  // before they can be registered.
+  const url = process.env[`ENDPOINT_URL_${id}`] || undefined;
   if (!url) {
     throw new UserError(
       `Input ${MLFLOW_CONNECTION_INPUT}: the ${origin} has no server URL, or the job cannot ` +
@@ -167,11 +169,20 @@ function checkTrackingUri(uri: string, origin: string): void {
     );
   }
   if (parsed.username || parsed.password) {
-    registerBasicCredentials(
-      decodeURIComponent(parsed.username),
-      decodeURIComponent(parsed.password),
-    );
     registerSecret(uri);
+    registerBasicCredentials(parsed.username, parsed.password);
+    try {
+      registerBasicCredentials(
+        decodeURIComponent(parsed.username),
+        decodeURIComponent(parsed.password),
+      );
+    } catch {
+      throw new UserError(
+        `The MLflow tracking URI from the ${origin} has a user name or password with a "%" ` +
+          `that is not a valid escape. Write special characters URL-encoded (% as %25), or ` +
+          `give the credentials as MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD.`,
+      );
+    }
   }
 }
 

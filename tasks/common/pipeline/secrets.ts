@@ -9,6 +9,12 @@ const registered = new Set<string>();
  */
 export function registerSecret(value: string | undefined): void {
   if (!value) return;
+  // The agent masks line by line and refuses a multi-line secret (a PEM key): register each
+  // line of it on its own.
+  if (/[\r\n]/.test(value)) {
+    for (const line of value.split(/\r?\n/)) registerSecret(line.trim());
+    return;
+  }
   const forms = [
     value,
     Buffer.from(value).toString('base64'),

@@ -138,13 +138,14 @@ function absoluteChangeCheck(
 ): GateCheck {
   const bound = gate.greaterIsBetter ? baseline + minimum : baseline - minimum;
   const passed = better(gate, candidate, bound);
-  const direction = gate.greaterIsBetter ? 'above' : 'below';
   const change = gate.greaterIsBetter ? candidate - baseline : baseline - candidate;
+  // Said as the user reads it: "0.13 worse", never "-0.13 better".
+  const direction = change >= 0 ? 'better' : 'worse';
   return {
     kind: 'minAbsoluteChange',
     passed,
     detail:
-      `${fmt(candidate)} vs champion ${fmt(baseline)}: ${fmt(change)} ${direction}, ` +
+      `${fmt(candidate)} vs champion ${fmt(baseline)}: ${fmt(Math.abs(change))} ${direction}, ` +
       `${passed ? 'at least' : 'less than'} the minimum absolute change ${fmt(minimum)}`,
   };
 }

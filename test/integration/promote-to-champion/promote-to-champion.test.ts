@@ -141,7 +141,8 @@ for (const mode of [2, 3] as const) {
         champion: { acc: 0.8 },
         better: { acc: 0.86 },
         worse: { acc: 0.83 },
-        failure: /0\.83 vs champion 0\.8: 0\.03 above, less than the minimum absolute change 0\.05/,
+        failure:
+          /0\.83 vs champion 0\.8: 0\.03 better, less than the minimum absolute change 0\.05/,
       },
       {
         kind: 'minimum relative change (lower is better)',
@@ -351,6 +352,20 @@ for (const mode of [2, 3] as const) {
       assert.match(result.resultMessage, /Nothing to roll back to: alias "previous-champion"/);
       assert.equal(registrySnapshot(server, MODEL), before);
       assert.equal(output(result, 'promoted'), 'false');
+    });
+
+    it('refuses to roll back to a version that is not READY, changing nothing', async () => {
+      await championAndChallenger({ metrics: { acc: 0.8 } }, { metrics: { acc: 0.9 } });
+      await pointAlias(server, MODEL, 'champion', '2');
+      await pointAlias(server, MODEL, 'previous-champion', '1');
+      server.store.modelVersion(MODEL, '1').status = 'FAILED_REGISTRATION';
+      const before = registrySnapshot(server, MODEL);
+
+      const result = await run({ mode: 'rollback' });
+
+      assert.equal(result.result, 'Failed');
+      assert.match(result.resultMessage, /version 1, which is FAILED_REGISTRATION, not READY/);
+      assert.equal(registrySnapshot(server, MODEL), before);
     });
 
     it('stops without change when someone moves the champion mid-run', async () => {

@@ -45,7 +45,7 @@ export async function getVersion(
 /** Checks that a version input is a version number as MLflow expects it: a positive integer. */
 export function checkVersionNumber(version: string, inputName: string): string {
   const trimmed = version.trim();
-  if (!/^\d+$/.test(trimmed) || Number(trimmed) < 1) {
+  if (!/^\d+$/.test(trimmed) || Number(trimmed) < 1 || !Number.isSafeInteger(Number(trimmed))) {
     throw new UserError(
       `Input ${inputName}: "${version}" is not a model version number. Give the number MLflow ` +
         `shows for the version, e.g. 3.`,
