@@ -22,8 +22,10 @@ export function checkServerUrl(input: string, raw: string, example: string): str
     }
   }
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    // The value is shown unless it may hold credentials (user:password@host).
+    const shown = raw.includes('@') ? 'the value' : `"${raw}"`;
     throw new UserError(
-      `Input ${input}: the value is not an http or https URL. Give the server's base URL, ` +
+      `Input ${input}: ${shown} is not an http or https URL. Give the server's base URL, ` +
         `e.g. ${example}.`,
     );
   }
