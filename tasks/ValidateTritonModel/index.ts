@@ -112,5 +112,6 @@ function outcomeOf(report: ValidationReport): TaskOutcome {
 function failedChecks(live: Extract<ValidationReport['live'], { kind: 'ran' }>): string {
   const failed = live.report.checks.filter((check) => check.status === 'failed');
   if (failed.length === 0) return '';
-  return ` (${failed.map((check) => `${check.title}: ${check.summary.replace(/\.$/, '')}`).join('; ')})`;
+  const reasons = failed.map((check) => `${check.title}: ${check.summary.replace(/\.$/, '')}`);
+  return ` (${reasons.join('; ')})`;
 }

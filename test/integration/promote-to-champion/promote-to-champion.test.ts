@@ -388,7 +388,10 @@ for (const mode of [2, 3] as const) {
       assert.equal(result.result, 'Failed');
       assert.match(
         result.resultMessage,
-        /The champion moved while this run was deciding: "champion" of "churn-model" is now version 3, not version 1.*Nothing was changed/,
+        new RegExp(
+          /The champion moved while this run was deciding: "champion" of "churn-model"/.source +
+            / is now version 3, not version 1.*Nothing was changed/.source,
+        ),
       );
       assert.equal(registrySnapshot(server, MODEL), before);
       assert.deepEqual(auditTagsOf(server, MODEL, '2'), {});
@@ -418,7 +421,10 @@ for (const mode of [2, 3] as const) {
       assert.equal(result.result, 'Failed');
       assert.match(
         result.resultMessage,
-        /the promotion was undone: "champion" is still version 2 and "previous-champion" is back on version 1.*database is locked/,
+        new RegExp(
+          /the promotion was undone: "champion" is still version 2/.source +
+            / and "previous-champion" is back on version 1.*database is locked/.source,
+        ),
       );
       assert.deepEqual(aliases(server, MODEL), {
         champion: '2',
@@ -484,7 +490,10 @@ for (const mode of [2, 3] as const) {
       assert.equal(result.result, 'Failed');
       assert.match(
         result.resultMessage,
-        /Promoted version 2 .* But writing the audit tags \(promotion\.\*\) failed.*the move itself stands.*disk full/,
+        new RegExp(
+          /Promoted version 2 .* But writing the audit tags \(promotion\.\*\)/.source +
+            / failed.*the move itself stands.*disk full/.source,
+        ),
       );
       assert.deepEqual(outputs(result), {
         promoted: 'true',

@@ -85,7 +85,11 @@ describe('validateLive loading the model from the agent (explicit model control)
     assert.equal(load.status, 'failed');
     assert.match(
       load.summary,
-      /^Loading model 'broken' on Triton failed: Triton answered HTTP 400: load failed for model 'broken': version 1 is at UNAVAILABLE state: .*NoSuchOperator/,
+      new RegExp(
+        /^Loading model 'broken' on Triton failed: Triton answered HTTP 400: load/.source +
+          / failed for model 'broken': version 1 is at UNAVAILABLE/.source +
+          / state: .*NoSuchOperator/.source,
+      ),
     );
     assert.match(load.details[0] ?? '', /^Triton reports version 1 of 'broken' UNAVAILABLE: /);
     assert.deepEqual(Object.keys(statuses(report)), ['server', 'load']);

@@ -65,7 +65,10 @@ describe('the command line (dist/cli/cli.js)', function () {
     const [finding, verdict] = run.stdout.trimEnd().split('\n');
     assert.match(
       finding ?? '',
-      /^bad\/add_sub\/config\.pbtxt:3:1: error pbtxt\.unknown-field: .*"max_batch".*Did you mean "max_batch_size"\?/,
+      new RegExp(
+        /^bad\/add_sub\/config\.pbtxt:3:1: error/.source +
+          / pbtxt\.unknown-field: .*"max_batch".*Did you mean "max_batch_size"\?/.source,
+      ),
     );
     assert.equal(verdict, '1 model(s) checked: 1 error(s), 0 warning(s). FAILED');
   });

@@ -74,7 +74,10 @@ describe('ValidateTritonModel offline, on a repository folder', function () {
     ]);
     assert.match(
       result.errors[0]?.message ?? '',
-      /^input 'INPUT0' is TYPE_INT32 \(INT32\) in the config but FP32 in add_sub\/1\/model\.onnx\. Fix: Write data_type: TYPE_FP32\.$/,
+      new RegExp(
+        /^input 'INPUT0' is TYPE_INT32 \(INT32\) in the config but FP32 in/.source +
+          / add_sub\/1\/model\.onnx\. Fix: Write data_type: TYPE_FP32\.$/.source,
+      ),
     );
     assert.equal(output(result, 'validationResult'), 'failed');
     assert.equal(output(result, 'errorCount'), '2');
@@ -84,11 +87,17 @@ describe('ValidateTritonModel offline, on a repository folder', function () {
     assert.match(summary, /### Offline validation: ❌ failed/);
     assert.match(
       summary,
-      /\| ❌ error \| onnx\.signature \| models\/add_sub\/config\.pbtxt \| 5:20 \| input 'INPUT0' is TYPE_INT32/,
+      new RegExp(
+        /\| ❌ error \| onnx\.signature \| models\/add_sub\/config\.pbtxt \| 5:20 \|/.source +
+          / input 'INPUT0' is TYPE_INT32/.source,
+      ),
     );
     assert.match(
       summary,
-      /\| ⚠️ warning \| instance-group\.gpu-required \| models\/add_sub\/config\.pbtxt \| 12:20 \|/,
+      new RegExp(
+        /\| ⚠️ warning \| instance-group\.gpu-required \| /.source +
+          /models\/add_sub\/config\.pbtxt \| 12:20 \|/.source,
+      ),
     );
     assert.match(
       summary,
@@ -111,7 +120,8 @@ describe('ValidateTritonModel offline, on a repository folder', function () {
     ]);
     assert.equal(output(lenient, 'validationResult'), 'passedWithWarnings');
     assert.equal(output(lenient, 'warningCount'), '1');
-    assert.match(summaryOf(lenient), /## Triton validation of add_sub: ⚠️ passed with warnings/);
+    const heading = /## Triton validation of add_sub: ⚠️ passed with warnings/;
+    assert.match(summaryOf(lenient), heading);
 
     const strict = await runValidateTask(sources.dir, {
       modelRepository: 'models',
@@ -184,7 +194,10 @@ describe('ValidateTritonModel offline, on a repository folder', function () {
     assert.equal(unknown.result, 'Failed');
     assert.match(
       unknown.resultMessage,
-      /^Input modelName: the repository "models" has no model folder "add-sub" \(it holds add_sub\)/,
+      new RegExp(
+        /^Input modelName: the repository "models" has no model folder "add-sub" \(it/.source +
+          / holds add_sub\)/.source,
+      ),
     );
   });
 

@@ -42,7 +42,12 @@ describe('KserveClient: Triton error bodies become messages with the step and th
       assert.equal(error.tritonMessage, "Request for unknown model: 'clasifier' is not found");
       assert.match(
         error.message,
-        /^Reading the metadata of model 'clasifier' failed: Triton answered HTTP 404: Request for unknown model: 'clasifier' is not found \(GET http:\/\/127\.0\.0\.1:\d+\/v2\/models\/clasifier\)\. Check the model name and version/,
+        new RegExp(
+          /^Reading the metadata of model 'clasifier' failed: Triton answered HTTP 404:/.source +
+            / Request for unknown model: 'clasifier' is not found \(GET/.source +
+            / http:\/\/127\.0\.0\.1:\d+\/v2\/models\/clasifier\)\. Check the model name/.source +
+            / and version/.source,
+        ),
       );
     } finally {
       await close();
@@ -78,7 +83,11 @@ describe('KserveClient: Triton error bodies become messages with the step and th
     try {
       await assert.rejects(
         client.modelMetadata('m'),
-        /The answer to GET \/v2\/models\/m is not KServe v2 \(it has no "inputs" and "outputs" lists\): check that the Triton URL is the base URL of Triton's HTTP port/,
+        new RegExp(
+          /The answer to GET \/v2\/models\/m is not KServe v2 \(it has no "inputs"/.source +
+            / and "outputs" lists\): check that the Triton URL is the base URL of/.source +
+            / Triton's HTTP port/.source,
+        ),
       );
     } finally {
       await close();
@@ -132,7 +141,11 @@ describe('KserveClient: Triton error bodies become messages with the step and th
     assert.equal(error.unreachable, true);
     assert.match(
       error.message,
-      /^Reading Triton's server metadata failed: Triton request GET .* failed: connection refused.*\. Nothing accepts connections at 127\.0\.0\.1:\d+: check the Triton URL/,
+      new RegExp(
+        /^Reading Triton's server metadata failed: Triton request GET .* failed:/.source +
+          / connection refused.*\. Nothing accepts connections at 127\.0\.0\.1:\d+: check/.source +
+          / the Triton URL/.source,
+      ),
     );
   });
 });
