@@ -12,7 +12,7 @@ import {
 } from '../common/pipeline/inputs';
 import { readMlflowConnection } from '../common/pipeline/mlflow-connection';
 import { readPipelineContext } from '../common/pipeline/pipeline-context';
-import { checkServerUrl } from '../common/pipeline/server-url';
+import { checkServerUrl, readUrlInput } from '../common/pipeline/server-url';
 import { UserError } from '../common/user-error';
 
 /** Every input of the task, read and checked once. */
@@ -45,7 +45,7 @@ export function readParameters(): DeployParameters {
   }
   const tritonUrl = checkServerUrl(
     'tritonUrl',
-    requiredString('tritonUrl'),
+    readUrlInput('tritonUrl', true) ?? '',
     "Triton's HTTP port http://triton-production:8000",
   );
   const pipeline = readPipelineContext();

@@ -14,7 +14,7 @@ import {
 } from '../common/pipeline/inputs';
 import { readMlflowConnection } from '../common/pipeline/mlflow-connection';
 import { type PipelineContext, readPipelineContext } from '../common/pipeline/pipeline-context';
-import { checkServerUrl } from '../common/pipeline/server-url';
+import { checkServerUrl, readUrlInput } from '../common/pipeline/server-url';
 import type { VersionSelector } from '../common/triton/registry-download';
 import type { LiveMode } from '../common/triton/live/live-options';
 import { UserError } from '../common/user-error';
@@ -103,7 +103,7 @@ function readSelector(): VersionSelector {
 }
 
 function readLiveParameters(workingDirectory: string): LiveParameters | undefined {
-  const tritonUrl = optionalString('tritonUrl');
+  const tritonUrl = readUrlInput('tritonUrl', false);
   if (tritonUrl === undefined) return undefined;
   checkServerUrl(
     'tritonUrl',

@@ -53,10 +53,8 @@ describe('secrets in less common places', function () {
     });
     assert.equal(result.result, 'Failed');
     assert.ok(result.secrets.includes('S3cr3t!tr1ton'));
-    const shown = result.visibleOutput
-      .split('\n')
-      .filter((line) => !line.startsWith('##vso[task.debug]tritonUrl='));
-    assert.ok(!shown.join('\n').includes('S3cr3t!tr1ton'), 'only task-lib echoes the input');
+    assert.ok(!result.visibleOutput.includes('S3cr3t!tr1ton'), 'not even in the debug log');
+    assert.match(result.stdout, /##vso\[task\.debug\]tritonUrl=http:\/\/\*\*\*@127\.0\.0\.1:1/);
   });
 
   it('a tracking URI with a stray % in its password names the variable and the fix', async () => {

@@ -75,14 +75,15 @@ describe('ValidateTritonModel live, on a model Triton already serves', function 
     });
     assert.equal(result.result, 'Succeeded', result.resultMessage);
     assert.ok(result.secrets.includes('s3cret-pass'), 'registered with the agent');
-    // The agent masks a secret from the line after its setsecret command on. Before it, only
-    // task-lib's own debug line of the input (task-lib logs inputs as it reads them).
+    // The agent masks a secret from the line after its setsecret command on: before it, no
+    // line may carry the password, not even task-lib's debug echo of the input.
     const lines = result.stdout.split('\n');
     const registered = lines.findIndex((line) => line === '##vso[task.setsecret]s3cret-pass');
     const early = lines
       .slice(0, registered)
       .filter((line) => line.includes('s3cret-pass') && !line.startsWith('##vso[task.setsecret]'));
-    assert.deepEqual(early, [`##vso[task.debug]tritonUrl=${url}`]);
+    assert.deepEqual(early, []);
+    assert.ok(!result.visibleOutput.includes('s3cret-pass'), 'nor any line after it');
     // The summary is uploaded as it is: the agent does not mask it.
     const summary = summaryOf(result);
     assert.ok(!summary.includes('s3cret-pass'), summary);

@@ -4,6 +4,7 @@
  * sample) inference and check the answer, time N requests, and unload (when asked). Problems
  * with the model are reported, never thrown; unusable options and files throw LiveInputError.
  */
+import { redactUrl } from '../../http/redact';
 import { KserveClient } from '../kserve/kserve-client';
 import type { InferRequest, JsonObject, JsonValue, ModelMetadata } from '../kserve/kserve-types';
 import { UserError } from '../../user-error';
@@ -122,7 +123,7 @@ class LiveRun {
     const failed = this.checks.some((check) => check.status === 'failed');
     const report: LiveReport = {
       result: failed ? 'failed' : 'passed',
-      serverUrl: this.options.tritonUrl,
+      serverUrl: redactUrl(this.options.tritonUrl).replace(/\/+$/, ''),
       model: this.options.modelName,
       servedVersions: this.servedVersions,
       checks: this.checks,
@@ -175,7 +176,8 @@ class LiveRun {
 
   private async reachServer(): Promise<boolean> {
     const url = this.options.tritonUrl;
-    this.log(`Reaching Triton at ${url} (timeout ${this.seconds(this.options.readyTimeoutMs)})`);
+    const shown = redactUrl(url).replace(/\/+$/, '');
+    this.log(`Reaching Triton at ${shown} (timeout ${this.seconds(this.options.readyTimeoutMs)})`);
     const pollMs = this.options.pollIntervalMs ?? DEFAULT_POLL_MS;
     const outcome = await waitForServer(this.probe, this.deadline, pollMs, SYSTEM_CLOCK);
     if (!outcome.ok) {
