@@ -92,20 +92,11 @@ async function promote(
     return;
   }
 
-  const approval = await services.readApproval();
-  report.approval = approval;
-  (approval.source === 'approval' ? services.log : services.warn)(`${approval.note}.`);
-
-  const outcome = await moveChampion(client, {
-    name,
-    championAlias: params.championAlias,
-    rollbackAlias: params.rollbackAlias,
+  await approveAndMove(params, services, report, 'promotion', {
     target,
     expectedChampion: championVersion,
     ...(params.challenger.kind === 'alias' ? { targetAlias: params.challenger.alias } : {}),
-    settleMs: params.settleSeconds * 1000,
   });
-  await finishMove(params, services, report, outcome, 'promotion');
 }
 
 async function rollBack(
@@ -149,20 +140,11 @@ async function rollBack(
     return;
   }
 
-  const approval = await services.readApproval();
-  report.approval = approval;
-  (approval.source === 'approval' ? services.log : services.warn)(`${approval.note}.`);
-
-  const outcome = await moveChampion(client, {
-    name,
-    championAlias: params.championAlias,
-    rollbackAlias: params.rollbackAlias,
+  await approveAndMove(params, services, report, 'rollback', {
     target,
     expectedChampion: champion,
     targetAlias: params.rollbackAlias,
-    settleMs: params.settleSeconds * 1000,
   });
-  await finishMove(params, services, report, outcome, 'rollback');
 }
 
 async function resolveChallenger(
@@ -226,4 +208,26 @@ async function evaluate(
     services.log(`${verdict.passed ? 'PASS' : 'FAIL'} metric ${verdict.gate.metric}: ${details}`);
   }
   return gates;
+}
+
+/** Records who approved, then moves the champion (and rollback alias) and reports the move. */
+async function approveAndMove(
+  params: PromotionParameters,
+  services: PromotionServices,
+  report: PromotionReport,
+  kind: 'promotion' | 'rollback',
+  move: { target: string; expectedChampion: string | undefined; targetAlias?: string },
+): Promise<void> {
+  const approval = await services.readApproval();
+  report.approval = approval;
+  (approval.source === 'approval' ? services.log : services.warn)(`${approval.note}.`);
+
+  const outcome = await moveChampion(services.client, {
+    name: params.modelName,
+    championAlias: params.championAlias,
+    rollbackAlias: params.rollbackAlias,
+    ...move,
+    settleMs: params.settleSeconds * 1000,
+  });
+  await finishMove(params, services, report, outcome, kind);
 }
